@@ -1,0 +1,97 @@
+"""Demo data: two jurisdictions with their agencies and a user for every role.
+
+Idempotent: running it again changes nothing that exists and adds what is missing.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from agencies.models import Agency, AgencyKind as K, District, Jurisdiction, Region, StaffRole as R
+from agencies.services import agency_create, membership_add
+
+JURISDICTIONS = [
+    # code, name, zone, holidays country, language, region, district
+    ("KZ", "Қазақстан Республикасы", "Asia/Almaty", "KZ", "kk", "Алматы облысы", "Қонаев қаласы"),
+    ("UA", "Україна", "Europe/Kyiv", "UA", "uk", "Київська область", "м. Бровари"),
+]
+
+AGENCIES = {
+    "KZ": [
+        ("kz-school-1", K.SCHOOL, "№1 жалпы білім беретін мектеп"),
+        ("kz-school-2", K.SCHOOL, "№2 жалпы білім беретін мектеп"),
+        ("kz-police", K.POLICE, "Аудандық полиция басқармасы"),
+        ("kz-guardianship", K.GUARDIANSHIP, "Қорғаншылық және қамқоршылық органы"),
+        ("kz-health", K.HEALTH, "Аудандық емхана"),
+        ("kz-social", K.SOCIAL_PROTECTION, "Халықты әлеуметтік қорғау бөлімі"),
+        ("kz-kikkk", K.MINORS_COMMISSION, "Кәмелетке толмағандардың істері жөніндегі комиссия"),
+        ("kz-mobile", K.MOBILE_GROUP, "Мобильдік топ"),
+        ("kz-111", K.CONTACT_CENTRE_111, "111 байланыс орталығы"),
+        ("kz-bkou", K.REGIONAL_OMBUDSMAN, "Облыстағы бала құқықтары жөніндегі уәкіл"),
+        ("kz-bku", K.NATIONAL_OMBUDSMAN, "Бала құқықтары жөніндегі уәкіл"),
+        ("kz-bkkk", K.CHILD_RIGHTS_COMMITTEE, "Бала құқықтарын қорғау комитеті"),
+        ("kz-prosecutor", K.PROSECUTOR, "Аудандық прокуратура"),
+        ("kz-akimat", K.LOCAL_EXECUTIVE, "Аудан әкімдігі"),
+    ],
+    "UA": [
+        ("ua-school-1", K.SCHOOL, "Ліцей №1"),
+        ("ua-school-2", K.SCHOOL, "Гімназія №2"),
+        ("ua-police", K.POLICE, "Територіальний підрозділ Національної поліції"),
+        ("ua-children-service", K.CHILDREN_SERVICE, "Служба у справах дітей"),
+        ("ua-social-centre", K.SOCIAL_SERVICES_CENTRE, "Центр соціальних служб"),
+        ("ua-education-ombudsman", K.EDUCATION_OMBUDSMAN, "Служба освітнього омбудсмена"),
+        ("ua-local-government", K.LOCAL_SELF_GOVERNMENT, "Міська рада"),
+    ],
+}
+
+# username -> (agency code, role)
+USERS = {
+    "kz-head": ("kz-school-1", R.HEAD),
+    "kz-coordinator": ("kz-school-1", R.COORDINATOR),
+    "kz-psychologist": ("kz-school-1", R.PSYCHOLOGIST),
+    "kz-social-pedagogue": ("kz-school-1", R.SOCIAL_PEDAGOGUE),
+    "kz-teacher": ("kz-school-1", R.CLASS_TEACHER),
+    "kz-coordinator-2": ("kz-school-2", R.COORDINATOR),
+    "kz-police": ("kz-police", R.OFFICER),
+    "kz-guardianship": ("kz-guardianship", R.OFFICER),
+    "kz-minors-commission": ("kz-kikkk", R.OFFICER),
+    "kz-111": ("kz-111", R.OFFICER),
+    "kz-ombudsman": ("kz-bku", R.OFFICER),
+    "kz-regional-ombudsman": ("kz-bkou", R.OFFICER),
+    "ua-head": ("ua-school-1", R.HEAD),
+    "ua-coordinator": ("ua-school-1", R.COORDINATOR),
+    "ua-secretary": ("ua-school-1", R.COMMISSION_SECRETARY),
+    "ua-coordinator-2": ("ua-school-2", R.COORDINATOR),
+    "ua-police": ("ua-police", R.OFFICER),
+    "ua-children-service": ("ua-children-service", R.OFFICER),
+    "ua-social-centre": ("ua-social-centre", R.OFFICER),
+    "ua-ombudsman": ("ua-education-ombudsman", R.OFFICER),
+}
+
+
+@transaction.atomic
+def load_demo(*, password: str) -> dict:
+    created = {"agencies": 0, "users": 0}
+    for code, name, zone, holiday_country, language, region_name, district_name in JURISDICTIONS:
+        jurisdiction, _ = Jurisdiction.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "time_zone": zone, "holiday_country": holiday_country, "language": language},
+        )
+        region, _ = Region.objects.get_or_create(jurisdiction=jurisdiction, name=region_name)
+        district, _ = District.objects.get_or_create(region=region, name=district_name)
+        for agency_code, kind, agency_name in AGENCIES[code]:
+            if not Agency.objects.filter(code=agency_code).exists():
+                national = kind in (K.NATIONAL_OMBUDSMAN, K.CHILD_RIGHTS_COMMITTEE)
+                agency_create(
+                    jurisdiction=jurisdiction, kind=kind, name=agency_name, code=agency_code,
+                    region=None if national else region,
+                    district=district if kind in (K.SCHOOL, K.POLICE) else None,
+                )
+                created["agencies"] += 1
+    User = get_user_model()
+    for username, (agency_code, role) in USERS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=password)
+            created["users"] += 1
+        membership_add(user=user, agency=Agency.objects.get(code=agency_code), role=role)
+    return created

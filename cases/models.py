@@ -1,0 +1,152 @@
+"""Cases (reports), their parties and warning-sign screenings (SPEC §2, §7).
+
+Personal data lives only in encrypted fields (privacy.fields). Case ids are
+UUIDs, so that URLs reveal nothing and rows can bind their id into the
+encryption before they are first saved.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from agencies.models import Agency, Jurisdiction
+from cases.vocabulary import CaseStatus, Channel, PartyRole
+from cases.warning_signs import Checklist
+from privacy.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="cases")
+    # The school's register of violence facts (KZ §11, SPEC D3): numbered per school and year.
+    register_year = models.PositiveSmallIntegerField(_("register year"))
+    register_number = models.PositiveIntegerField(_("register number"))
+
+    # UA II.2, KZ §25, §45: every clock starts when the report is received.
+    received_at = models.DateTimeField(_("received at"))
+    incident_at = models.DateTimeField(_("incident at"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=40, choices=Channel.choices)
+    kinds = models.JSONField(_("kinds"), default=list)
+    forms = models.JSONField(_("forms"), default=list, blank=True)
+    places = models.JSONField(_("places"), default=list, blank=True)
+    description = EncryptedTextField(_("description"), blank=True)
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "register_year", "register_number"], name="case_register_number_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["-received_at", "-id"], name="case_received_idx")]
+        permissions = [
+            ("view_case_identity", _("Can see the identity of the case's parties")),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The case's reference: safe on any channel (no names, no personal data)."""
+        return f"{self.school.code.upper()}-{self.register_year}-{self.register_number:04d}"
+
+
+class RegisterCounter(models.Model):
+    """The last register number used by a school in a year; locked to number a case."""
+
+    school = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("school", "year")]
+
+
+class Party(models.Model):
+    """A person in a case: victim, initiator, witness, reporter or legal representative."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=32, choices=PartyRole.choices)
+    is_minor = models.BooleanField(_("minor"), default=True)
+    # A legal representative is linked to the minor they represent (SPEC R5).
+    represents = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="representatives",
+        verbose_name=_("represents"),
+    )
+    # KZ §19.5, DESIGN §7: never notify a parent who is the alleged perpetrator.
+    is_alleged_perpetrator = models.BooleanField(_("alleged perpetrator"), default=False)
+
+    family_name = EncryptedCharField(_("family name"))
+    given_name = EncryptedCharField(_("given name"))
+    patronymic = EncryptedCharField(_("patronymic"), blank=True)
+    birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    identity_number = EncryptedCharField(_("identity number"), blank=True)
+    identity_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    class_name = EncryptedCharField(_("class"), blank=True)
+    phone = EncryptedCharField(_("phone"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+
+    position = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self):
+        # Never the name: str() ends up in logs and admin history.
+        return f"{self.get_role_display()} #{self.position}"
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.family_name, self.given_name, self.patronymic]
+        if any(p is None for p in parts[:2]):
+            return str(_("(unavailable)"))
+        return " ".join(p for p in parts if p)
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Screening(models.Model):
+    """A ticked warning-sign checklist (SPEC R6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
+    checklist = models.CharField(_("checklist"), max_length=32, choices=Checklist.choices)
+    signs = models.JSONField(_("signs"), default=list)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        verbose_name = _("warning-sign screening")
+        verbose_name_plural = _("warning-sign screenings")
+
+
+# django-guardian's direct foreign-key permission tables (DESIGN §4): fast to
+# query and to join in list subqueries, unlike the generic ones.
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

@@ -1,0 +1,241 @@
+"""Write operations on cases: one function per business action, each transactional
+and audited. The browser forms and the API both call these; the rules live here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import SCHOOL_CASE_TEAM_ROLES, Agency
+from agencies.selectors import schools_for_intake
+from cases import permissions
+from cases.identity_numbers import is_valid_identity_number
+from cases.models import Case, Party, RegisterCounter, Screening
+from cases.vocabulary import Channel, Form, Kind, PartyRole, Place
+from cases.warning_signs import CHECKLIST_SIGNS, URGENT_SIGNS
+from privacy import crypto
+from privacy.audit import audit_record
+from privacy.models import AuditAction
+
+ADULT_AGE = 18
+MINOR_ROLES = {PartyRole.VICTIM, PartyRole.INITIATOR, PartyRole.WITNESS}
+
+
+class CaseInputError(Exception):
+    """Input that breaks a rule; ``errors`` maps field names to messages.
+
+    ``errors["parties"]`` (when present) maps a party's position in the input
+    to that party's own field errors.
+    """
+
+    def __init__(self, errors: dict):
+        super().__init__("invalid case input")
+        self.errors = errors
+
+
+@dataclass
+class PartyInput:
+    role: str
+    family_name: str
+    given_name: str
+    patronymic: str = ""
+    birth_date: date | None = None
+    identity_number: str = ""
+    class_name: str = ""
+    phone: str = ""
+    address: str = ""
+    is_minor: bool = True
+    is_alleged_perpetrator: bool = False
+    # Position (0-based) in the same input of the minor a legal representative represents.
+    represents_index: int | None = None
+
+
+@dataclass
+class ScreeningInput:
+    checklist: str
+    signs: list[str] = field(default_factory=list)
+
+
+def _add(errors: dict, name: str, message) -> None:
+    errors.setdefault(name, []).append(str(message))
+
+
+def _party_errors(party: PartyInput, *, jurisdiction_code: str, incident_day: date) -> dict:
+    errors: dict = {}
+    if party.role not in PartyRole.values:
+        _add(errors, "role", _("Choose a role."))
+    if not (party.family_name or "").strip():
+        _add(errors, "family_name", _("Enter the family name."))
+    if not (party.given_name or "").strip():
+        _add(errors, "given_name", _("Enter the given name."))
+    number = (party.identity_number or "").strip()
+    if number and not is_valid_identity_number(jurisdiction_code, number):
+        _add(errors, "identity_number", _(
+            "This identity number is not valid: check the number of digits and the check digit."
+        ))
+    if party.birth_date:
+        if party.birth_date > incident_day:
+            _add(errors, "birth_date", _("The birth date is after the incident."))
+        elif party.is_minor:
+            born = party.birth_date
+            age = incident_day.year - born.year - ((incident_day.month, incident_day.day) < (born.month, born.day))
+            if age >= ADULT_AGE:
+                _add(errors, "birth_date", _(
+                    "With this birth date the person was 18 or older at the incident, so not a minor."
+                ))
+    return errors
+
+
+def _case_errors(*, user, school, received_at, incident_at, channel, kinds, forms, places, parties) -> dict:
+    errors: dict = {}
+    now = timezone.now()
+    if school is None or not schools_for_intake(user).filter(pk=school.pk).exists():
+        _add(errors, "school", _("You can file reports only for a school you work in."))
+    if received_at is None:
+        _add(errors, "received_at", _("Enter when the report was received."))
+    elif received_at > now:
+        _add(errors, "received_at", _("The report cannot be received in the future."))
+    if incident_at and received_at and incident_at > received_at:
+        _add(errors, "incident_at", _("The incident cannot happen after the report was received."))
+    if channel not in Channel.values:
+        _add(errors, "channel", _("Choose how the report came in."))
+    if not kinds:
+        _add(errors, "kinds", _("Choose at least one kind."))
+    for name, values, allowed in (("kinds", kinds, Kind.values), ("forms", forms, Form.values),
+                                  ("places", places, Place.values)):
+        if any(v not in allowed for v in values):
+            _add(errors, name, _("Choose from the list."))
+
+    incident_day = (incident_at or received_at or now).date()
+    code = school.jurisdiction.code if school else ""
+    party_errors = {}
+    for i, party in enumerate(parties):
+        e = _party_errors(party, jurisdiction_code=code, incident_day=incident_day)
+        if party.role == PartyRole.LEGAL_REPRESENTATIVE:
+            target = party.represents_index
+            if target is None or not (0 <= target < len(parties)) or target == i \
+                    or not parties[target].is_minor:
+                _add(e, "represents_index", _("Choose the minor this person represents."))
+        if e:
+            party_errors[i] = e
+    if party_errors:
+        errors["parties"] = party_errors
+    if not any(p.role == PartyRole.VICTIM for p in parties):
+        _add(errors, "__all__", _("Add at least one victim."))
+    return errors
+
+
+def _next_register_number(school: Agency, year: int) -> int:
+    RegisterCounter.objects.bulk_create(
+        [RegisterCounter(school=school, year=year)], ignore_conflicts=True
+    )
+    counter = RegisterCounter.objects.select_for_update().get(school=school, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _party_create(*, case: Case, data: PartyInput, position: int, represents: Party | None) -> Party:
+    number = (data.identity_number or "").strip()
+    return Party.objects.create(
+        case=case, role=data.role, position=position, represents=represents,
+        is_minor=data.is_minor, is_alleged_perpetrator=data.is_alleged_perpetrator,
+        family_name=data.family_name.strip(), given_name=data.given_name.strip(),
+        patronymic=(data.patronymic or "").strip(), birth_date=data.birth_date,
+        identity_number=number,
+        identity_number_index=crypto.blind_index(number, "identity_number") if number else "",
+        class_name=(data.class_name or "").strip(), phone=(data.phone or "").strip(),
+        address=(data.address or "").strip(),
+    )
+
+
+def _grant_reporter_access(case: Case, user) -> None:
+    """The school's case team works every case; anyone else who files sees what they filed."""
+    in_team = user.memberships.filter(agency=case.school, role__in=SCHOOL_CASE_TEAM_ROLES).exists()
+    if not in_team:
+        permissions.grant_to_user(case, user)
+
+
+@transaction.atomic
+def case_register(
+    *, user, school: Agency, received_at: datetime, incident_at: datetime | None, channel: str,
+    kinds: list[str], forms: list[str] = (), places: list[str] = (), description: str = "",
+    parties: list[PartyInput], screening: ScreeningInput | None = None,
+) -> Case:
+    """File a report (SPEC §2). All or nothing: on any error nothing is saved."""
+    forms, places = list(forms), list(places)
+    errors = _case_errors(
+        user=user, school=school, received_at=received_at, incident_at=incident_at,
+        channel=channel, kinds=kinds, forms=forms, places=places, parties=parties,
+    )
+    if screening and screening.signs:
+        allowed = CHECKLIST_SIGNS.get(screening.checklist)
+        if allowed is None or any(s not in allowed for s in screening.signs):
+            _add(errors, "screening", _("Tick signs from the checklist only."))
+    if errors:
+        raise CaseInputError(errors)
+
+    year = received_at.year
+    case = Case.objects.create(
+        school=school, jurisdiction=school.jurisdiction, register_year=year,
+        register_number=_next_register_number(school, year),
+        received_at=received_at, incident_at=incident_at, channel=channel,
+        kinds=list(dict.fromkeys(kinds)), forms=list(dict.fromkeys(forms)),
+        places=list(dict.fromkeys(places)), description=description.strip(), created_by=user,
+    )
+    created: list[Party] = []
+    for position, data in enumerate(parties):
+        created.append(_party_create(case=case, data=data, position=position, represents=None))
+    for party, data in zip(created, parties):
+        if data.role == PartyRole.LEGAL_REPRESENTATIVE:
+            party.represents = created[data.represents_index]
+            party.save(update_fields=["represents"])
+
+    if screening and screening.signs:
+        Screening.objects.create(
+            case=case, checklist=screening.checklist, signs=screening.signs, recorded_by=user
+        )
+        # SPEC R6: self-harm or suicidal signs make the case urgent.
+        if URGENT_SIGNS & set(screening.signs):
+            case.is_urgent = True
+            case.save(update_fields=["is_urgent"])
+
+    permissions.grant_to_group(case, school.case_group)
+    _grant_reporter_access(case, user)
+    audit_record(actor=user, action=AuditAction.CASE_CREATE, case_id=case.pk, detail={
+        "register_number": case.reference, "parties": len(created), "urgent": case.is_urgent,
+    })
+    return case
+
+
+@transaction.atomic
+def party_add(*, user, case: Case, data: PartyInput, represents: Party | None = None) -> Party:
+    """Add a party to an existing case (SPEC R5)."""
+    incident_day = (case.incident_at or case.received_at).date()
+    errors = _party_errors(data, jurisdiction_code=case.jurisdiction.code, incident_day=incident_day)
+    if data.role == PartyRole.LEGAL_REPRESENTATIVE and (
+        represents is None or represents.case_id != case.pk or not represents.is_minor
+    ):
+        _add(errors, "represents", _("Choose the minor this person represents."))
+    if errors:
+        raise CaseInputError(errors)
+    position = (case.parties.aggregate(m=Max("position"))["m"] or 0) + 1
+    party = _party_create(
+        case=case, data=data, position=position,
+        represents=represents if data.role == PartyRole.LEGAL_REPRESENTATIVE else None,
+    )
+    audit_record(actor=user, action=AuditAction.PARTY_ADD, case_id=case.pk,
+                 detail={"party": str(party.pk), "role": party.role})
+    return party
+
+
+@transaction.atomic
+def case_share_with_agency(*, case: Case, agency: Agency, by=None) -> None:
+    """Give an agency's case workers access to a case (used when it is notified)."""
+    permissions.grant_to_group(case, agency.case_group, permissions.SHARED_AGENCY_PERMS)
+    audit_record(actor=by, action=AuditAction.CASE_SHARE, case_id=case.pk,
+                 detail={"agency": agency.code})

@@ -1,0 +1,79 @@
+"""Writing and verifying the audit trail.
+
+``audit_record`` must be called inside the transaction of the action it
+records, so the two are committed, or lost, together.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacy.models import AuditChainHead, AuditEvent
+
+
+def _digest(*, prev_hash, at, actor_id, action, case_id, detail) -> str:
+    payload = json.dumps(
+        {
+            "prev": prev_hash,
+            "at": at.isoformat(),
+            "actor": actor_id,
+            "action": action,
+            "case": str(case_id) if case_id else None,
+            "detail": detail,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_record(*, actor, action, case_id=None, detail=None) -> AuditEvent:
+    detail = detail or {}
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        at = timezone.now()
+        digest = _digest(
+            prev_hash=head.last_hash, at=at, actor_id=actor_id,
+            action=action, case_id=case_id, detail=detail,
+        )
+        event = AuditEvent.objects.create(
+            at=at, actor_id=actor_id, action=action, case_id=case_id,
+            detail=detail, prev_hash=head.last_hash, hash=digest,
+        )
+        head.last_event_id, head.last_hash = event.pk, digest
+        head.save(update_fields=["last_event_id", "last_hash"])
+    return event
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def audit_verify() -> VerifyResult:
+    problems, prev_hash, checked, last_id = [], "0" * 64, 0, 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        checked += 1
+        if event.prev_hash != prev_hash:
+            problems.append(f"event #{event.pk}: does not follow the event before it (a row was removed)")
+        expected = _digest(
+            prev_hash=event.prev_hash, at=event.at, actor_id=event.actor_id,
+            action=event.action, case_id=event.case_id, detail=event.detail,
+        )
+        if expected != event.hash:
+            problems.append(f"event #{event.pk}: content does not match its hash (the row was edited)")
+        prev_hash, last_id = event.hash, event.pk
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and (head.last_event_id != last_id or head.last_hash != prev_hash):
+        problems.append(f"the chain ends at #{last_id}, but #{head.last_event_id} was written last (rows were removed)")
+    return VerifyResult(checked=checked, problems=problems)

@@ -1,0 +1,51 @@
+"""The append-only audit trail (DESIGN §6).
+
+Every event is chained to the one before it by a SHA-256 hash, so an edited or
+deleted row is detected by ``manage.py verify_audit``; the database itself
+refuses UPDATE and DELETE on the table (see the migration's triggers). Events
+hold ids and field names, never personal data.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CASE_CREATE = "case_create", _("Case created")
+    CASE_VIEW = "case_view", _("Case viewed")
+    CASE_UPDATE = "case_update", _("Case changed")
+    CASE_SHARE = "case_share", _("Case shared with an agency")
+    PARTY_ADD = "party_add", _("Party added")
+    IDENTITY_VIEW = "identity_view", _("Identity data viewed")
+    SCREENING_ADD = "screening_add", _("Warning-sign screening recorded")
+    ACCESS_REFUSED = "access_refused", _("Access refused")
+    KEYS_ROTATED = "keys_rotated", _("Encryption keys rotated")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    # A plain id, not a foreign key: the trail outlives a purged case.
+    case_id = models.UUIDField(null=True, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditChainHead(models.Model):
+    """One row: the newest event's hash. Locking it serialises appends to the chain."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
