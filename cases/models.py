@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, Jurisdiction
-from cases.vocabulary import CaseStatus, Channel, PartyRole
+from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import Checklist
 from privacy.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
@@ -63,6 +63,18 @@ class Case(models.Model):
     def reference(self) -> str:
         """The case's reference: safe on any channel (no names, no personal data)."""
         return f"{self.school.code.upper()}-{self.register_year}-{self.register_number:04d}"
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [Kind(code).label for code in self.kinds]
+
+    @property
+    def form_labels(self) -> list[str]:
+        return [Form(code).label for code in self.forms]
+
+    @property
+    def place_labels(self) -> list[str]:
+        return [Place(code).label for code in self.places]
 
 
 class RegisterCounter(models.Model):

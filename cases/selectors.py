@@ -5,6 +5,11 @@ a case the user may not see is a 404, exactly like one that does not exist,
 and the refused attempt is recorded.
 """
 
+import base64
+import uuid
+from datetime import datetime
+
+from django.db.models import Q
 from django.http import Http404
 
 from cases import permissions
@@ -60,3 +65,26 @@ def case_by_identity_number(user, number: str):
 
     digest = blind_index(number.strip(), "identity_number")
     return case_list_visible_to(user).filter(parties__identity_number_index=digest).distinct()
+
+
+def case_page(qs, *, cursor: str | None, size: int):
+    """One page of newest-first cases after ``cursor``; returns (cases, next cursor or None).
+
+    Keyset pagination: no COUNT(*) and no OFFSET, so a page costs the same deep
+    in a large table as on top of it.
+    """
+    qs = qs.order_by("-received_at", "-id")
+    if cursor:
+        try:
+            stamp, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+            received_at, last_id = datetime.fromisoformat(stamp), uuid.UUID(last_id)
+        except ValueError:
+            received_at = None
+        if received_at is not None:
+            qs = qs.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=last_id))
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return rows, None
+    last = rows[size - 1]
+    token = f"{last.received_at.isoformat()}|{last.pk}"
+    return rows[:size], base64.urlsafe_b64encode(token.encode()).decode()

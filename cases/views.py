@@ -1,17 +1,99 @@
+"""Browser pages for cases. Thin: parse, call a service or selector, render.
+
+Every page that shows one case fetches it through ``_get_case_for_user``.
+"""
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from agencies.selectors import schools_for_intake
+from cases import selectors
+from cases.forms import PARTY_FIELD_BY_INPUT, CaseForm, PartyFormSet, is_blank_party
+from cases.services import CaseInputError, ScreeningInput, case_register
+from cases.warning_signs import Sign
+
+PAGE_SIZE = 50
+INITIAL_PARTIES = [
+    {"role": "victim", "is_minor": True},
+    {"role": "legal_representative", "is_minor": False, "represents_number": 1},
+]
+
+
+def _get_case_for_user(request, case_id, perm="view_case"):
+    return selectors.case_get_for_user(request.user, case_id, perm=perm)
 
 
 @login_required
 def case_list(request):
-    return HttpResponse("todo")
+    urgent = request.GET.get("urgent") == "1"
+    cases = selectors.case_list_visible_to(request.user, filters={"urgent": urgent})
+    rows, next_cursor = selectors.case_page(cases, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    return render(request, "cases/case_list.html", {
+        "cases": rows, "next_cursor": next_cursor, "urgent": urgent,
+        "can_file": schools_for_intake(request.user).exists(),
+    })
+
+
+def _apply_errors(errors: dict, case_form: CaseForm, party_forms: list, kept_positions: list[int]) -> None:
+    """Show a service's errors next to the fields they concern."""
+    field_map = {"forms": "form_types", "screening": "signs"}
+    for name, messages in errors.items():
+        if name == "parties":
+            for index, party_errors in messages.items():
+                form = party_forms[kept_positions[index]]
+                for field, field_messages in party_errors.items():
+                    for message in field_messages:
+                        form.add_error(PARTY_FIELD_BY_INPUT.get(field, field), message)
+            continue
+        target = None if name == "__all__" else field_map.get(name, name)
+        for message in messages:
+            case_form.add_error(target, message)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_new(request):
-    return HttpResponse("todo")
+    if request.method == "GET":
+        case_form = CaseForm(user=request.user)
+        formset = PartyFormSet(prefix="party", initial=INITIAL_PARTIES)
+        return render(request, "cases/case_new.html", {"form": case_form, "formset": formset})
+
+    case_form = CaseForm(request.POST, user=request.user)
+    formset = PartyFormSet(request.POST, prefix="party")
+    if case_form.is_valid() and formset.is_valid():
+        kept = [i for i, form in enumerate(formset.forms) if not is_blank_party(form)]
+        number_to_index = {position + 1: index for index, position in enumerate(kept)}
+        parties = [formset.forms[i].to_input(number_to_index=number_to_index) for i in kept]
+        data = case_form.cleaned_data
+        try:
+            case = case_register(
+                user=request.user, school=data["school"], received_at=data["received_at"],
+                incident_at=data["incident_at"], channel=data["channel"], kinds=data["kinds"],
+                forms=data["form_types"], places=data["places"], description=data["description"],
+                parties=parties,
+                screening=ScreeningInput(checklist=case_form.checklist, signs=data["signs"]),
+            )
+        except CaseInputError as exc:
+            _apply_errors(exc.errors, case_form, formset.forms, kept)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_new.html", {"form": case_form, "formset": formset}, status=400)
 
 
 @login_required
 def case_detail(request, case_id):
-    return HttpResponse("todo")
+    case = _get_case_for_user(request, case_id)
+    with_identity = selectors.case_read(request.user, case, channel="web")
+    sign_labels = dict(Sign.choices)
+    screenings = [
+        {"screening": s, "signs": [sign_labels.get(code, code) for code in s.signs]}
+        for s in case.screenings.select_related("recorded_by")
+    ]
+    return render(request, "cases/case_detail.html", {
+        "case": case,
+        "parties": selectors.case_parties(case),
+        "with_identity": with_identity,
+        "screenings": screenings,
+        "timeline": selectors.case_timeline(case),
+    })

@@ -1,0 +1,22 @@
+"""Show and read times in the user's jurisdiction's zone (UTC in the database)."""
+
+import zoneinfo
+
+from django.utils import timezone
+
+
+class JurisdictionTimezoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = None
+        if request.user.is_authenticated:
+            membership = request.user.memberships.select_related("agency__jurisdiction").first()
+            if membership:
+                zone = membership.agency.jurisdiction.time_zone
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
