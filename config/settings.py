@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "privacy",
     "agencies",
     "cases",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the resource ("cases"), not the version.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Swagger UI and ReDoc assets are served by the app (no CDN): it must work offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -140,12 +143,13 @@ SPECTACULAR_SETTINGS = {
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ACKS_LATE = True
@@ -155,6 +159,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# DESIGN §2: the sweep claims due deadlines from the database at least every 30 s.
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
+                        "options": {"expires": SWEEP_INTERVAL_SECONDS}},
+    "deliver-outbox": {"task": "notifications.tasks.deliver_outbox", "schedule": 10.0,
+                       "options": {"expires": 10}},
+}
 
 # Field encryption (privacy.crypto). FIELD_ENCRYPTION_KEYS is a comma-separated
 # list of "key_id:base64_32_byte_key", newest first; BLIND_INDEX_KEY keys the

@@ -1,0 +1,258 @@
+"""REST API for cases and their parties (DRF, thin).
+
+Each view validates input with a serializer, calls one service or selector and
+serializes the result; the rules live in ``cases.services``. A case is always
+fetched through ``case_get_for_user``, so a case the user may not see (or, for
+writes, may not change) is a 404, exactly like one that does not exist.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from agencies.selectors import agency_list
+from cases import permissions
+from cases.models import Case, Party
+from cases.selectors import case_get_for_user, case_list_visible_to, case_parties, case_read
+from cases.services import CaseInputError, PartyInput, ScreeningInput, case_register, party_add
+from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
+from cases.warning_signs import Checklist, Sign
+
+# --- Output -----------------------------------------------------------------
+
+
+class CaseListItemSerializer(serializers.ModelSerializer):
+    """A case in a list: facts only, never personal data (no description, no names)."""
+
+    reference = serializers.CharField()
+    school = serializers.IntegerField(source="school_id")
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    channel = serializers.ChoiceField(Channel.choices)
+    kinds = serializers.ListField(child=serializers.ChoiceField(Kind.choices))
+    forms = serializers.ListField(child=serializers.ChoiceField(Form.choices))
+    places = serializers.ListField(child=serializers.ChoiceField(Place.choices))
+    status = serializers.ChoiceField(CaseStatus.choices)
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "school", "jurisdiction", "received_at", "incident_at", "channel",
+                  "kinds", "forms", "places", "is_urgent", "status"]
+
+
+class PartyFactsSerializer(serializers.Serializer):
+    """What every reader of a case sees of a party."""
+
+    id = serializers.UUIDField()
+    role = serializers.ChoiceField(PartyRole.choices)
+    is_minor = serializers.BooleanField()
+
+
+class PartySerializer(PartyFactsSerializer):
+    """A party with identity, for readers holding ``view_case_identity``.
+
+    The extra fields are optional in the schema because readers without that
+    permission get only the facts. Encrypted values that cannot be opened are null.
+    """
+
+    is_alleged_perpetrator = serializers.BooleanField(required=False)
+    represents = serializers.UUIDField(source="represents_id", allow_null=True, required=False)
+    family_name = serializers.CharField(allow_null=True, required=False)
+    given_name = serializers.CharField(allow_null=True, required=False)
+    patronymic = serializers.CharField(allow_null=True, required=False)
+    birth_date = serializers.DateField(allow_null=True, required=False)
+    identity_number = serializers.CharField(allow_null=True, required=False)
+    class_name = serializers.CharField(allow_null=True, required=False)
+    phone = serializers.CharField(allow_null=True, required=False)
+    address = serializers.CharField(allow_null=True, required=False)
+
+
+def party_data(parties, *, with_identity: bool, many: bool = False):
+    serializer_class = PartySerializer if with_identity else PartyFactsSerializer
+    return serializer_class(parties, many=many).data
+
+
+class CaseDetailSerializer(CaseListItemSerializer):
+    """A case with its description and parties; needs ``with_identity`` in the context."""
+
+    description = serializers.CharField(allow_null=True)
+    parties = serializers.SerializerMethodField()
+
+    class Meta(CaseListItemSerializer.Meta):
+        fields = [*CaseListItemSerializer.Meta.fields, "description", "created_at", "updated_at", "parties"]
+
+    @extend_schema_field(PartySerializer(many=True))
+    def get_parties(self, case):
+        return party_data(case_parties(case), with_identity=self.context["with_identity"], many=True)
+
+
+def case_detail_data(case, *, with_identity: bool):
+    return CaseDetailSerializer(case, context={"with_identity": with_identity}).data
+
+
+# --- Input ------------------------------------------------------------------
+# These parse types, choices and dates; the services check the rules. Their
+# validated_data is the service's own input (PartyInput, ScreeningInput).
+
+
+class _PartyInputFields(serializers.Serializer):
+    role = serializers.ChoiceField(PartyRole.choices)
+    # Blank names pass here so that the service reports them with its other errors.
+    family_name = serializers.CharField(allow_blank=True)
+    given_name = serializers.CharField(allow_blank=True)
+    patronymic = serializers.CharField(allow_blank=True, default="")
+    birth_date = serializers.DateField(allow_null=True, default=None)
+    identity_number = serializers.CharField(allow_blank=True, default="")
+    class_name = serializers.CharField(allow_blank=True, default="")
+    phone = serializers.CharField(allow_blank=True, default="")
+    address = serializers.CharField(allow_blank=True, default="")
+    is_minor = serializers.BooleanField(default=True)
+    is_alleged_perpetrator = serializers.BooleanField(default=False)
+
+
+class NestedPartyInputSerializer(_PartyInputFields):
+    represents_index = serializers.IntegerField(
+        min_value=0, allow_null=True, default=None,
+        help_text="For a legal representative: the 0-based position, in `parties`, of the minor represented.",
+    )
+
+    def validate(self, attrs):
+        return PartyInput(**attrs)
+
+
+class ScreeningInputSerializer(serializers.Serializer):
+    checklist = serializers.ChoiceField(Checklist.choices)
+    signs = serializers.ListField(child=serializers.ChoiceField(Sign.choices), default=list)
+
+    def validate(self, attrs):
+        return ScreeningInput(**attrs)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=agency_list(), help_text="The school's agency id.")
+    received_at = serializers.DateTimeField()
+    incident_at = serializers.DateTimeField(allow_null=True, default=None)
+    channel = serializers.ChoiceField(Channel.choices)
+    kinds = serializers.ListField(child=serializers.ChoiceField(Kind.choices))
+    forms = serializers.ListField(child=serializers.ChoiceField(Form.choices), default=list)
+    places = serializers.ListField(child=serializers.ChoiceField(Place.choices), default=list)
+    description = serializers.CharField(allow_blank=True, default="")
+    parties = NestedPartyInputSerializer(many=True)
+    screening = ScreeningInputSerializer(allow_null=True, default=None)
+
+
+class _CasePartyField(serializers.PrimaryKeyRelatedField):
+    """The id of a party of the case in the serializer's context (any other id is invalid)."""
+
+    def get_queryset(self):
+        return case_parties(self.context["case"])
+
+
+class PartyAddSerializer(_PartyInputFields):
+    """Needs the case in the context."""
+
+    represents = _CasePartyField(
+        queryset=Party.objects.none(), pk_field=serializers.UUIDField(), allow_null=True, default=None,
+        help_text="For a legal representative: the id of the minor party of this case represented.",
+    )
+
+    def validate(self, attrs):
+        represents = attrs.pop("represents")
+        return {"data": PartyInput(**attrs), "represents": represents}
+
+
+def validation_error(err: CaseInputError, *, party_count: int = 0) -> ValidationError:
+    """The service's errors in DRF's shape: ``parties`` as a list aligned with the input."""
+    detail = {}
+    for name, messages in err.errors.items():
+        if name == "parties":
+            detail["parties"] = [messages.get(i, {}) for i in range(party_count)]
+        elif name == "__all__":
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = messages
+        else:
+            detail[name] = messages
+    return ValidationError(detail)
+
+
+BAD_INPUT = OpenApiResponse(description=(
+    "Messages per field, in the request's language: `{field: [message]}`; `parties` is a list "
+    "aligned with the input (an empty object for a valid party); `non_field_errors` for the case "
+    "as a whole. Nothing is saved."
+))
+NOT_FOUND = OpenApiResponse(description="No such case, or not one you may see (or change).")
+
+
+# --- Views --------------------------------------------------------------------
+
+
+class CasePagination(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CaseListApi(generics.ListAPIView):
+    """Cases the user may see, newest first: facts only, no personal data."""
+
+    serializer_class = CaseListItemSerializer
+    pagination_class = CasePagination
+
+    def get_queryset(self):
+        return case_list_visible_to(self.request.user)
+
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer, 400: BAD_INPUT},
+        description="File a report with its parties in one request: all of it is saved, or nothing.",
+    )
+    def post(self, request):
+        serializer = CaseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            case = case_register(user=request.user, **serializer.validated_data)
+        except CaseInputError as err:
+            raise validation_error(err, party_count=len(serializer.validated_data["parties"])) from err
+        with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
+        return Response(case_detail_data(case, with_identity=with_identity), status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(APIView):
+    @extend_schema(
+        responses={200: CaseDetailSerializer, 404: NOT_FOUND},
+        description="The case; the parties' identity only with `view_case_identity`. Every read is audited.",
+    )
+    def get(self, request, case_id):
+        case = case_get_for_user(request.user, case_id)
+        with_identity = case_read(request.user, case, channel="api")
+        return Response(case_detail_data(case, with_identity=with_identity))
+
+
+class CasePartiesApi(APIView):
+    @extend_schema(
+        responses={200: PartySerializer(many=True), 404: NOT_FOUND},
+        description="The case's parties; identity fields only with `view_case_identity`. Audited as a read.",
+    )
+    def get(self, request, case_id):
+        case = case_get_for_user(request.user, case_id)
+        with_identity = case_read(request.user, case, channel="api")
+        return Response(party_data(case_parties(case), with_identity=with_identity, many=True))
+
+    @extend_schema(
+        request=PartyAddSerializer,
+        responses={201: PartySerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        description="Add a party. Needs `change_case`: a reader who may not change the case gets 404 too.",
+    )
+    def post(self, request, case_id):
+        case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+        serializer = PartyAddSerializer(data=request.data, context={"case": case})
+        serializer.is_valid(raise_exception=True)
+        try:
+            party = party_add(user=request.user, case=case, **serializer.validated_data)
+        except CaseInputError as err:
+            raise validation_error(err) from err
+        with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
+        return Response(party_data(party, with_identity=with_identity), status=status.HTTP_201_CREATED)
