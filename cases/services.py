@@ -209,7 +209,15 @@ def case_register(
     audit_record(actor=user, action=AuditAction.CASE_CREATE, case_id=case.pk, detail={
         "register_number": case.reference, "parties": len(created), "urgent": case.is_urgent,
     })
+    _start_clocks(case)
     return case
+
+
+def _start_clocks(case: Case) -> None:
+    """Open the case's statutory clocks in this transaction (UA II.2, KZ §25: from receipt)."""
+    from notifications.services import deadlines_start  # notifications builds on cases
+
+    deadlines_start(case=case, event="case_received", at=case.received_at)
 
 
 @transaction.atomic
@@ -230,6 +238,8 @@ def party_add(*, user, case: Case, data: PartyInput, represents: Party | None = 
     )
     audit_record(actor=user, action=AuditAction.PARTY_ADD, case_id=case.pk,
                  detail={"party": str(party.pk), "role": party.role})
+    if party.is_minor:
+        _start_clocks(case)  # a new minor party gets its own per-party clocks
     return party
 
 

@@ -21,6 +21,13 @@ class AuditAction(models.TextChoices):
     SCREENING_ADD = "screening_add", _("Warning-sign screening recorded")
     ACCESS_REFUSED = "access_refused", _("Access refused")
     KEYS_ROTATED = "keys_rotated", _("Encryption keys rotated")
+    NOTICE_SEND = "notice_send", _("Notice sent")
+    NOTICE_ACKNOWLEDGE = "notice_acknowledge", _("Notice acknowledged")
+    CASE_EVENT = "case_event", _("Case event recorded")
+    DEADLINE_MET = "deadline_met", _("Deadline met")
+    DEADLINE_BREACH = "deadline_breach", _("Deadline breached")
+    DEADLINE_WAIVE = "deadline_waive", _("Deadline waived")
+    DEADLINE_SHIFT = "deadline_shift", _("Deadline moved by a calendar change")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,57 @@
+"""What notices, reminders and escalations say: a case reference and a link, never personal data.
+
+Messages are stored as a key and parameters (ids, codes, times) and rendered in
+the recipient's language when delivered or shown.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+NOTICE_RECEIVED = "notice_received"
+DEADLINE_REMINDER = "deadline_reminder"
+DEADLINE_BREACHED = "deadline_breached"
+
+
+def case_link(case) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.pk])
+
+
+def language_for(user) -> str:
+    membership = user.memberships.select_related("agency__jurisdiction").first()
+    return membership.agency.jurisdiction.language if membership else settings.LANGUAGE_CODE
+
+
+def _local(iso: str, case) -> str:
+    moment = dt.datetime.fromisoformat(iso).astimezone(zoneinfo.ZoneInfo(case.jurisdiction.time_zone))
+    return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+
+
+def headline(message) -> str:
+    from notifications.models import DeadlineRule
+
+    case, params = message.case, message.params
+    if message.subject_key == NOTICE_RECEIVED:
+        return _("Case %(reference)s: notice %(number)s received") % {
+            "reference": case.reference, "number": params.get("number", "")}
+    rule = DeadlineRule.objects.filter(code=params.get("rule")).first()
+    values = {"reference": case.reference, "rule": rule.name if rule else params.get("rule", ""),
+              "due": _local(params["due_at"], case) if params.get("due_at") else ""}
+    if message.subject_key == DEADLINE_REMINDER:
+        return _("Case %(reference)s: %(rule)s is due by %(due)s") % values
+    return _("Case %(reference)s: %(rule)s was due by %(due)s and is overdue") % values
+
+
+def render(message) -> tuple[str, str]:
+    """Subject and body of an e-mail: the headline and a link to the case, nothing else."""
+    subject = headline(message)
+    body = "\n\n".join([
+        subject,
+        _("Open the case in the system to see the details: %(link)s") % {"link": case_link(message.case)},
+        _("This message carries no personal data by design. Do not forward case details by e-mail or messengers."),
+    ])
+    return subject, body

@@ -1,0 +1,449 @@
+"""Clocks, notices and escalations: every write goes through a function here.
+
+The database is the only copy of a clock. Starting events create ``Deadline``
+rows in the caller's transaction; ``deadlines_sweep`` claims due rows with
+``SELECT … FOR UPDATE SKIP LOCKED`` and, in the same transaction, writes the
+escalation, its outbox messages and the deadline's new state. A second sweep
+running at the same time skips the locked rows; a repeated sweep finds them
+already handled. ``outbox_deliver`` sends what the outbox holds, once.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyKind, Membership, StaffRole
+from cases.models import Case, Party
+from cases.services import CaseInputError, case_share_with_agency
+from cases.vocabulary import PartyRole
+from notifications import messages
+from notifications.calendar import WorkingCalendar, due_at_for
+from notifications.models import (
+    OPEN_STATES, Anchor, CalendarOverride, Channel, ClockKind, Deadline, DeadlineRule, DeadlineState,
+    Escalation, EscalationKind, EscalationStep, Notice, OutboxMessage, OutboxStatus, OutgoingCounter,
+    SatisfyEvent, StartEvent,
+)
+from privacy.audit import audit_record
+from privacy.models import AuditAction
+
+log = logging.getLogger(__name__)
+
+MINOR_PARTY_ROLES = (PartyRole.VICTIM, PartyRole.INITIATOR, PartyRole.WITNESS)
+LADDER_AGENCY_KINDS = {
+    EscalationStep.REGIONAL_OMBUDSMAN: (AgencyKind.REGIONAL_OMBUDSMAN,),
+    EscalationStep.LOCAL_EXECUTIVE: (AgencyKind.LOCAL_EXECUTIVE, AgencyKind.LOCAL_SELF_GOVERNMENT),
+}
+SWEEP_BATCH = 200
+
+
+# --- Starting and computing clocks ---------------------------------------------------------
+
+def _reminder_times(deadline: Deadline) -> list[dt.datetime]:
+    span = deadline.due_at - deadline.started_at
+    return sorted(deadline.started_at + span * float(p) for p in deadline.rule.reminder_points
+                  if 0 < float(p) < 1)
+
+
+def _next_check(deadline: Deadline, now: dt.datetime) -> dt.datetime:
+    upcoming = [t for t in _reminder_times(deadline)[deadline.reminders_sent:] if t > now]
+    return upcoming[0] if upcoming else deadline.due_at
+
+
+def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
+                    anchor_at: dt.datetime | None = None, subject: str = "") -> list[Deadline]:
+    """Create the deadlines a starting event opens (idempotent: unique per case, rule, party)."""
+    at = at or timezone.now()
+    rules = DeadlineRule.objects.filter(jurisdiction_id=case.jurisdiction_id, start_event=event,
+                                        is_active=True)
+    calendar = WorkingCalendar(case.jurisdiction)
+    minors = None
+    rows = []
+    for rule in rules:
+        started = case.received_at if rule.anchor == Anchor.CASE_RECEIVED else at
+        anchor = anchor_at if rule.clock == ClockKind.CUTOFF_DAY_BEFORE and anchor_at else started
+        due = due_at_for(rule, start=anchor, calendar=calendar)
+        if rule.per_minor_party:
+            if minors is None:
+                minors = list(case.parties.filter(is_minor=True, role__in=MINOR_PARTY_ROLES))
+            parties = minors
+        else:
+            parties = [None]
+        for party in parties:
+            deadline = Deadline(case=case, rule=rule, party=party, started_at=started, anchor_at=anchor,
+                                due_at=due, subject=subject)
+            deadline.next_check_at = _next_check(deadline, timezone.now())
+            rows.append(deadline)
+    Deadline.objects.bulk_create(rows, ignore_conflicts=True)
+    # Notices recorded before the event (e.g. before a late "needs placement" flag) still count.
+    deadlines_satisfy_from_history(case=case)
+    return rows
+
+
+# --- Satisfying clocks ---------------------------------------------------------------------
+
+def _meet(deadline: Deadline, at: dt.datetime, *, by=None) -> None:
+    deadline.state = DeadlineState.MET if at <= deadline.due_at else DeadlineState.MET_LATE
+    deadline.met_at = at
+    deadline.next_check_at = None
+    deadline.save(update_fields=["state", "met_at", "next_check_at"])
+    audit_record(actor=by, action=AuditAction.DEADLINE_MET, case_id=deadline.case_id,
+                 detail={"rule": deadline.rule.code, "state": deadline.state})
+
+
+def _notice_covers(deadline: Deadline, notices: list[Notice]) -> dt.datetime | None:
+    """When the notices first satisfied this deadline, or None if they don't."""
+    rule = deadline.rule
+    if rule.satisfy_event == SatisfyEvent.PARENT_NOTICE_SENT:
+        times = [n.sent_at for n in notices if n.to_party_id and n.to_party.represents_id == deadline.party_id
+                 and not n.to_party.is_alleged_perpetrator]
+        return min(times) if times else None
+    first_by_kind = {}
+    for notice in notices:
+        if notice.to_agency_id:
+            kind = notice.to_agency.kind
+            first_by_kind[kind] = min(first_by_kind.get(kind, notice.sent_at), notice.sent_at)
+    if not rule.target_agency_kinds or any(k not in first_by_kind for k in rule.target_agency_kinds):
+        return None
+    return max(first_by_kind[k] for k in rule.target_agency_kinds)
+
+
+def deadlines_satisfy_from_history(*, case: Case) -> None:
+    """Meet every open notice deadline of the case that its recorded notices satisfy."""
+    open_deadlines = list(
+        Deadline.objects.select_for_update().select_related("rule")
+        .filter(case=case, state__in=OPEN_STATES,
+                rule__satisfy_event__in=[SatisfyEvent.NOTICE_SENT, SatisfyEvent.PARENT_NOTICE_SENT])
+    )
+    if not open_deadlines:
+        return
+    notices = list(case.notices.select_related("to_agency", "to_party"))
+    for deadline in open_deadlines:
+        met_at = _notice_covers(deadline, notices)
+        if met_at is not None:
+            _meet(deadline, met_at)
+
+
+def deadlines_satisfy(*, case: Case, event: str, at: dt.datetime, by=None, subject: str = "") -> int:
+    """Meet the case's open deadlines that ``event`` satisfies; returns how many."""
+    qs = Deadline.objects.select_for_update().select_related("rule").filter(
+        case=case, state__in=OPEN_STATES, rule__satisfy_event=event)
+    if subject:
+        qs = qs.filter(subject=subject)
+    count = 0
+    for deadline in qs:
+        _meet(deadline, at, by=by)
+        count += 1
+    return count
+
+
+# --- Case events that start or satisfy clocks ------------------------------------------------
+
+RECORDABLE_EVENTS = {
+    StartEvent.PLACEMENT_FLAGGED: "start",
+    StartEvent.HIGH_PROFILE_CONFIRMED: "start",
+    StartEvent.FORENSIC_ORDERED: "start",
+    SatisfyEvent.PLACEMENT_DECIDED: "satisfy",
+    SatisfyEvent.MEDIA_STATEMENT: "satisfy",
+    SatisfyEvent.FORENSIC_RESULT: "satisfy",
+}
+
+
+@transaction.atomic
+def case_event_record(*, user, case: Case, event: str, at: dt.datetime | None = None) -> None:
+    """Record a fact that starts or satisfies clocks (placement, media statement, forensics)."""
+    now = timezone.now()
+    at = at or now
+    if event not in RECORDABLE_EVENTS:
+        raise CaseInputError({"event": [_("Choose an event from the list.")]})
+    if at > now:
+        raise CaseInputError({"at": [_("The time cannot be in the future.")]})
+    if at < case.received_at:
+        raise CaseInputError({"at": [_("The time cannot be before the report was received.")]})
+    if RECORDABLE_EVENTS[event] == "start":
+        deadlines_start(case=case, event=event, at=at)
+    else:
+        deadlines_satisfy(case=case, event=event, at=at, by=user)
+    audit_record(actor=user, action=AuditAction.CASE_EVENT, case_id=case.pk, detail={"event": event})
+
+
+# --- Notices ---------------------------------------------------------------------------------
+
+def _next_outgoing_number(agency: Agency, year: int) -> str:
+    OutgoingCounter.objects.bulk_create([OutgoingCounter(agency=agency, year=year)], ignore_conflicts=True)
+    counter = OutgoingCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{agency.code.upper()}/{year}/{counter.last_number:04d}"
+
+
+@transaction.atomic
+def notice_send(*, user, case: Case, channel: str, sent_at: dt.datetime | None = None,
+                to_agency: Agency | None = None, to_party: Party | None = None) -> Notice:
+    """Record a notice (KZ §23–§24, UA II.2): numbers it, shares the case, meets its clocks."""
+    from notifications.models import NoticeChannel
+
+    now = timezone.now()
+    sent_at = sent_at or now
+    errors: dict = {}
+    if (to_agency is None) == (to_party is None):
+        errors["recipient"] = [_("Choose one recipient: an agency or a legal representative.")]
+    if to_agency is not None and to_agency.jurisdiction_id != case.jurisdiction_id:
+        errors["to_agency"] = [_("Choose an agency of the case's country.")]
+    if to_party is not None:
+        if to_party.case_id != case.pk or to_party.role != PartyRole.LEGAL_REPRESENTATIVE:
+            errors["to_party"] = [_("Choose a legal representative of this case.")]
+        elif to_party.is_alleged_perpetrator:
+            # DESIGN §7, KZ §19.5: never notify a parent who is the alleged perpetrator.
+            errors["to_party"] = [_("This person is the alleged perpetrator and must not be notified.")]
+    if channel not in NoticeChannel.values:
+        errors["channel"] = [_("Choose a channel.")]
+    if sent_at > now:
+        errors["sent_at"] = [_("The time cannot be in the future.")]
+    elif sent_at < case.received_at:
+        errors["sent_at"] = [_("The time cannot be before the report was received.")]
+    if errors:
+        raise CaseInputError(errors)
+
+    notice = Notice.objects.create(
+        case=case, sent_by=user, to_agency=to_agency, to_party=to_party, channel=channel,
+        sent_at=sent_at, outgoing_number=_next_outgoing_number(case.school, sent_at.year),
+    )
+    if to_agency is not None:
+        case_share_with_agency(case=case, agency=to_agency, by=user)
+        recipients = _case_workers(to_agency)
+        _outbox_write(recipients=recipients, case=case, key=messages.NOTICE_RECEIVED,
+                      params={"number": notice.outgoing_number}, notice=notice)
+    audit_record(actor=user, action=AuditAction.NOTICE_SEND, case_id=case.pk, detail={
+        "notice": notice.pk, "number": notice.outgoing_number, "channel": channel,
+        "to_agency": to_agency.code if to_agency else None, "to_party": str(to_party.pk) if to_party else None,
+    })
+    deadlines_satisfy_from_history(case=case)
+    return notice
+
+
+@transaction.atomic
+def notice_acknowledge(*, user, notice: Notice) -> Notice:
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.to_agency_id is None or not Membership.objects.filter(user=user, agency_id=notice.to_agency_id).exists():
+        raise CaseInputError({"__all__": [_("Only the receiving agency can acknowledge this notice.")]})
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at, notice.acknowledged_by = timezone.now(), user
+        notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit_record(actor=user, action=AuditAction.NOTICE_ACKNOWLEDGE, case_id=notice.case_id,
+                     detail={"notice": notice.pk})
+    return notice
+
+
+# --- Waiving ---------------------------------------------------------------------------------
+
+def _responsible_agencies(deadline: Deadline):
+    rule, case = deadline.rule, deadline.case
+    if rule.responsible_agency_kind == AgencyKind.SCHOOL:
+        return Agency.objects.filter(pk=case.school_id)
+    qs = Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind=rule.responsible_agency_kind)
+    regional = qs.filter(Q(region_id=case.school.region_id) | Q(region__isnull=True))
+    return regional if regional.exists() else qs
+
+
+def can_waive(user, deadline: Deadline) -> bool:
+    """The school head, or the head of the responsible agency."""
+    agencies = [deadline.case.school_id, *_responsible_agencies(deadline).values_list("pk", flat=True)]
+    return Membership.objects.filter(user=user, role=StaffRole.HEAD, agency_id__in=agencies).exists()
+
+
+@transaction.atomic
+def deadline_waive(*, user, deadline: Deadline, reason: str) -> Deadline:
+    deadline = Deadline.objects.select_for_update().select_related("rule", "case__school").get(pk=deadline.pk)
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason for waiving this deadline.")]
+    if deadline.state not in OPEN_STATES:
+        errors["__all__"] = [_("This deadline is already closed.")]
+    elif not can_waive(user, deadline):
+        errors["__all__"] = [_("Only the school head or the responsible agency's head can waive a deadline.")]
+    if errors:
+        raise CaseInputError(errors)
+    deadline.state, deadline.waived_reason, deadline.waived_by = DeadlineState.WAIVED, reason.strip(), user
+    deadline.next_check_at = None
+    deadline.save(update_fields=["state", "waived_reason", "waived_by", "next_check_at"])
+    audit_record(actor=user, action=AuditAction.DEADLINE_WAIVE, case_id=deadline.case_id,
+                 detail={"rule": deadline.rule.code})
+    return deadline
+
+
+# --- Calendar changes ------------------------------------------------------------------------
+
+@transaction.atomic
+def calendar_override_save(*, jurisdiction, date: dt.date, kind: str, source: str, by=None) -> CalendarOverride:
+    override, _ = CalendarOverride.objects.update_or_create(
+        jurisdiction=jurisdiction, date=date, defaults={"kind": kind, "source": source})
+    deadlines_recompute(jurisdiction=jurisdiction, by=by)
+    return override
+
+
+@transaction.atomic
+def calendar_override_delete(*, override: CalendarOverride, by=None) -> None:
+    jurisdiction = override.jurisdiction
+    override.delete()
+    deadlines_recompute(jurisdiction=jurisdiction, by=by)
+
+
+def deadlines_recompute(*, jurisdiction, by=None) -> int:
+    """Re-derive open working-day deadlines after a calendar change; log each shift on its case."""
+    calendar = WorkingCalendar(jurisdiction)
+    shifted = 0
+    qs = Deadline.objects.select_for_update().select_related("rule").filter(
+        case__jurisdiction=jurisdiction, state=DeadlineState.PENDING, rule__clock=ClockKind.WORKING_DAYS)
+    now = timezone.now()
+    for deadline in qs:
+        new_due = due_at_for(deadline.rule, start=deadline.anchor_at, calendar=calendar)
+        if new_due != deadline.due_at:
+            old_due = deadline.due_at
+            deadline.due_at = new_due
+            deadline.next_check_at = _next_check(deadline, now)
+            deadline.save(update_fields=["due_at", "next_check_at"])
+            audit_record(actor=by, action=AuditAction.DEADLINE_SHIFT, case_id=deadline.case_id, detail={
+                "rule": deadline.rule.code, "from": old_due.isoformat(), "to": new_due.isoformat()})
+            shifted += 1
+    return shifted
+
+
+# --- The sweep and escalation ----------------------------------------------------------------
+
+def _case_workers(agency: Agency):
+    return list(agency.case_group.user_set.filter(is_active=True))
+
+
+def _ladder_recipients(deadline: Deadline, steps: list[str]) -> list:
+    from django.contrib.auth import get_user_model
+
+    rule, case = deadline.rule, deadline.case
+    responsible = list(_responsible_agencies(deadline))
+    q = Q(pk__in=[])
+    for step in steps:
+        if step == EscalationStep.RESPONSIBLE:
+            q |= Q(memberships__agency__in=responsible, memberships__role=rule.responsible_role)
+        elif step == EscalationStep.AGENCY_HEAD:
+            q |= Q(memberships__agency__in=responsible, memberships__role=StaffRole.HEAD)
+        elif step in LADDER_AGENCY_KINDS:
+            q |= Q(memberships__agency__jurisdiction_id=case.jurisdiction_id,
+                   memberships__agency__kind__in=LADDER_AGENCY_KINDS[step]) & (
+                Q(memberships__agency__region_id=case.school.region_id)
+                | Q(memberships__agency__region__isnull=True))
+    return list(get_user_model().objects.filter(q, is_active=True).distinct())
+
+
+def _outbox_write(*, recipients, case: Case, key: str, params: dict, escalation=None, notice=None) -> int:
+    now = timezone.now()
+    rows = []
+    for user in recipients:
+        rows.append(OutboxMessage(escalation=escalation, notice=notice, recipient=user, channel=Channel.IN_APP,
+                                  case=case, subject_key=key, params=params, created_at=now))
+        if user.email:
+            rows.append(OutboxMessage(escalation=escalation, notice=notice, recipient=user,
+                                      channel=Channel.EMAIL, case=case, subject_key=key, params=params,
+                                      created_at=now))
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _escalate(deadline: Deadline, *, kind: str, step: int, now: dt.datetime) -> Escalation:
+    escalation = Escalation.objects.create(deadline=deadline, kind=kind, step=step, created_at=now)
+    ladder = deadline.rule.escalation_ladder if kind == EscalationKind.BREACH else [EscalationStep.RESPONSIBLE]
+    key = messages.DEADLINE_BREACHED if kind == EscalationKind.BREACH else messages.DEADLINE_REMINDER
+    params = {"rule": deadline.rule.code, "due_at": deadline.due_at.isoformat()}
+    _outbox_write(recipients=_ladder_recipients(deadline, ladder or [EscalationStep.RESPONSIBLE]),
+                  case=deadline.case, key=key, params=params, escalation=escalation)
+    return escalation
+
+
+def _deadline_process(deadline: Deadline, now: dt.datetime) -> None:
+    if now >= deadline.due_at:
+        _escalate(deadline, kind=EscalationKind.BREACH, step=0, now=now)
+        deadline.state, deadline.next_check_at = DeadlineState.BREACHED, None
+        deadline.save(update_fields=["state", "next_check_at"])
+        audit_record(actor=None, action=AuditAction.DEADLINE_BREACH, case_id=deadline.case_id,
+                     detail={"rule": deadline.rule.code})
+        return
+    due_reminders = sum(1 for t in _reminder_times(deadline) if t <= now)
+    if due_reminders > deadline.reminders_sent:
+        _escalate(deadline, kind=EscalationKind.REMINDER, step=due_reminders, now=now)
+        deadline.reminders_sent = due_reminders
+    deadline.next_check_at = _next_check(deadline, now)
+    deadline.save(update_fields=["reminders_sent", "next_check_at"])
+
+
+def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH,
+                    max_batches: int = 50) -> int:
+    """Handle every deadline whose next check is due; returns how many were handled."""
+    handled = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            moment = now or timezone.now()
+            batch = list(
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("rule", "case__school", "case__jurisdiction")
+                .filter(state=DeadlineState.PENDING, next_check_at__lte=moment)
+                .order_by("next_check_at")[:batch_size]
+            )
+            for deadline in batch:
+                _deadline_process(deadline, moment)
+            if batch:
+                transaction.on_commit(_enqueue_delivery)
+        handled += len(batch)
+        if len(batch) < batch_size:
+            break
+    return handled
+
+
+def _enqueue_delivery() -> None:
+    from notifications.tasks import deliver_outbox
+
+    try:
+        deliver_outbox.delay()
+    except Exception:  # the broker may be down: the periodic delivery will pick the messages up
+        log.warning("Could not enqueue outbox delivery; the periodic task will deliver.")
+
+
+# --- Delivering the outbox -------------------------------------------------------------------
+
+def outbox_deliver(*, batch_size: int = 100, max_batches: int = 50) -> int:
+    """Send pending outbox messages; each is claimed under a row lock and marked sent once."""
+    sent = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            batch = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("case__school", "recipient")
+                .filter(status=OutboxStatus.PENDING).order_by("created_at")[:batch_size]
+            )
+            for message in batch:
+                _deliver_one(message)
+        sent += len(batch)
+        if len(batch) < batch_size:
+            break
+    return sent
+
+
+def _deliver_one(message: OutboxMessage) -> None:
+    message.attempts += 1
+    if message.channel == Channel.EMAIL:
+        language = messages.language_for(message.recipient)
+        with translation.override(language):
+            subject, body = messages.render(message)
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.recipient.email])
+        except Exception:
+            log.warning("E-mail delivery failed for outbox message %s", message.pk)
+            if message.attempts >= 5:
+                message.status = OutboxStatus.FAILED
+            message.save(update_fields=["attempts", "status"])
+            return
+    message.status, message.sent_at = OutboxStatus.SENT, timezone.now()
+    message.save(update_fields=["attempts", "status", "sent_at"])
