@@ -74,3 +74,24 @@ def test_messages_are_in_the_users_language(client, persona, school):
     client.cookies["django_language"] = "ru"
     response = client.post(reverse("cases:new"), report_post(school("kz-school-1"), **{"party-0-role": "witness"}))
     assert "Add at least one victim" not in response.content.decode()
+
+
+def _list_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("cases:list")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_case_list_costs_the_same_number_of_queries_for_5_or_40_cases(client, persona, file_case):
+    coordinator = persona("kz-coordinator")
+    client.force_login(coordinator)
+    for _ in range(5):
+        file_case(coordinator, "kz-school-1")
+    _list_queries(client)  # warm the per-process permission-id cache
+    few = _list_queries(client)
+    for _ in range(35):
+        file_case(coordinator, "kz-school-1")
+    assert _list_queries(client) == few
