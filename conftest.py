@@ -40,7 +40,10 @@ def _isolated_keys(settings, tmp_path_factory):
 
 @pytest.fixture
 def demo(db):
+    from commission.demo import load_commission_demo
+
     load_demo(password=DEMO_PASSWORD)
+    load_commission_demo()
 
 
 @pytest.fixture

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "agencies",
     "cases",
     "notifications",
+    "commission",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +182,7 @@ LOCAL_KEY_FILE = VAR_DIR / "keys" / "field-keys.json"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@childsafe.local")
 
 LOGGING = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 NOTICE_RECEIVED = "notice_received"
 DEADLINE_REMINDER = "deadline_reminder"
 DEADLINE_BREACHED = "deadline_breached"
+MEETING_SCHEDULED = "meeting_scheduled"
 
 
 def case_link(case) -> str:
@@ -38,6 +39,9 @@ def headline(message) -> str:
     if message.subject_key == NOTICE_RECEIVED:
         return _("Case %(reference)s: notice %(number)s received") % {
             "reference": case.reference, "number": params.get("number", "")}
+    if message.subject_key == MEETING_SCHEDULED:
+        return _("Case %(reference)s is on the agenda of the commission meeting on %(starts)s") % {
+            "reference": case.reference, "starts": _local(params["starts_at"], case)}
     rule = DeadlineRule.objects.filter(code=params.get("rule")).first()
     values = {"reference": case.reference, "rule": rule.name if rule else params.get("rule", ""),
               "due": _local(params["due_at"], case) if params.get("due_at") else ""}

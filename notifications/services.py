@@ -58,14 +58,19 @@ def _next_check(deadline: Deadline, now: dt.datetime) -> dt.datetime:
 def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
                     anchor_at: dt.datetime | None = None, subject: str = "") -> list[Deadline]:
     """Create the deadlines a starting event opens (idempotent: unique per case, rule, party)."""
-    at = at or timezone.now()
+    # Work in UTC: arithmetic on datetimes aware in a local zone is wall-clock arithmetic
+    # (reminder times across a daylight-saving change would be an hour off).
+    utc = dt.timezone.utc
+    at = (at or timezone.now()).astimezone(utc)
+    anchor_at = anchor_at.astimezone(utc) if anchor_at else None
+    received_at = case.received_at.astimezone(utc)
     rules = DeadlineRule.objects.filter(jurisdiction_id=case.jurisdiction_id, start_event=event,
                                         is_active=True)
     calendar = WorkingCalendar(case.jurisdiction)
     minors = None
     rows = []
     for rule in rules:
-        started = case.received_at if rule.anchor == Anchor.CASE_RECEIVED else at
+        started = received_at if rule.anchor == Anchor.CASE_RECEIVED else at
         anchor = anchor_at if rule.clock == ClockKind.CUTOFF_DAY_BEFORE and anchor_at else started
         due = due_at_for(rule, start=anchor, calendar=calendar)
         if rule.per_minor_party:
@@ -351,6 +356,11 @@ def _outbox_write(*, recipients, case: Case, key: str, params: dict, escalation=
                                       created_at=now))
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def users_notify(*, recipients, case: Case, key: str, params: dict) -> int:
+    """Tell people about a case in the system (and by e-mail): reference and link only."""
+    return _outbox_write(recipients=recipients, case=case, key=key, params=params)
 
 
 def _escalate(deadline: Deadline, *, kind: str, step: int, now: dt.datetime) -> Escalation:

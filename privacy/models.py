@@ -28,6 +28,9 @@ class AuditAction(models.TextChoices):
     DEADLINE_BREACH = "deadline_breach", _("Deadline breached")
     DEADLINE_WAIVE = "deadline_waive", _("Deadline waived")
     DEADLINE_SHIFT = "deadline_shift", _("Deadline moved by a calendar change")
+    MEETING_SCHEDULE = "meeting_schedule", _("Put on a commission meeting's agenda")
+    MEETING_INVITE = "meeting_invite", _("Person invited to a commission meeting")
+    DECISION_RECORD = "decision_record", _("Commission decision recorded")
 
 
 class AuditEvent(models.Model):

@@ -25,7 +25,7 @@ CASE_SCHOOLS = {"kz": "kz-school-1", "ua": "ua-school-1"}
 # Who works each case: the school's case team; the class teacher only files their own.
 CASE_TEAM = {
     "kz": {"kz-head", "kz-coordinator", "kz-psychologist", "kz-social-pedagogue"},
-    "ua": {"ua-head", "ua-coordinator"},
+    "ua": {"ua-head", "ua-coordinator", "ua-psychologist", "ua-social-pedagogue"},
 }
 
 
