@@ -2,6 +2,7 @@
 and audited. The browser forms and the API both call these; the rules live here.
 """
 
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -179,7 +180,8 @@ def case_register(
     if errors:
         raise CaseInputError(errors)
 
-    year = received_at.year
+    # The register is kept by the school's calendar year, in its own time zone.
+    year = received_at.astimezone(zoneinfo.ZoneInfo(school.jurisdiction.time_zone)).year
     case = Case.objects.create(
         school=school, jurisdiction=school.jurisdiction, register_year=year,
         register_number=_next_register_number(school, year),

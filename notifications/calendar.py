@@ -45,6 +45,8 @@ class WorkingCalendar:
 
     def end_of_working_days(self, start: dt.datetime, days: int) -> dt.datetime:
         """The end of the ``days``-th working day after the local day of ``start``."""
+        if days is None or days < 1:
+            raise ValueError("a working-day clock needs at least one working day")
         day, counted = start.astimezone(self.zone).date(), 0
         for _ in range(MAX_SEARCH_DAYS * 2):
             day += dt.timedelta(days=1)
@@ -53,6 +55,14 @@ class WorkingCalendar:
                 if counted == days:
                     return self.end_of_day(day)
         raise ValueError("no working day found within two years")
+
+    def working_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """How many working days follow the local day of ``start``, up to the local day of ``end``."""
+        day, last, counted = start.astimezone(self.zone).date(), end.astimezone(self.zone).date(), 0
+        while day < last:
+            day += dt.timedelta(days=1)
+            counted += self.is_working_day(day)
+        return counted
 
     def end_of_day(self, day: dt.date) -> dt.datetime:
         next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=self.zone)
@@ -65,7 +75,9 @@ class WorkingCalendar:
 
 def due_at_for(rule, *, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
     if rule.clock == ClockKind.ELAPSED:
-        return (start + dt.timedelta(minutes=rule.duration_minutes)).astimezone(dt.timezone.utc)
+        # Add real time in UTC: an aware datetime in a local zone adds wall-clock time
+        # (24 h from 12:00 the day before a spring-forward would be 23 real hours).
+        return start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=rule.duration_minutes)
     if rule.clock == ClockKind.WORKING_DAYS:
         return calendar.end_of_working_days(start, rule.working_days)
     if rule.clock == ClockKind.CUTOFF_DAY_BEFORE:

@@ -9,6 +9,7 @@ database, so no clock depends on a queued message.
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -59,7 +60,12 @@ class EscalationStep(models.TextChoices):
 
 class DeadlineRule(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="deadline_rules")
-    code = models.SlugField(_("code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("code"), max_length=64, unique=True,
+        validators=[RegexValidator(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+                                   _("Use lower-case letters, digits, dots, dashes or underscores."))],
+        help_text=_("Stable code, e.g. kz.police_notice."),
+    )
     # Names per language code; a new country brings its own (protocols are data).
     names = models.JSONField(_("names"), default=dict)
     source = models.CharField(_("legal source"), max_length=120)

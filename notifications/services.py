@@ -179,6 +179,13 @@ def case_event_record(*, user, case: Case, event: str, at: dt.datetime | None = 
 
 # --- Notices ---------------------------------------------------------------------------------
 
+def _local_year(case: Case, moment: dt.datetime) -> int:
+    """The school's register runs by the local calendar year, not UTC's (KZ §23)."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(case.jurisdiction.time_zone)).year
+
+
 def _next_outgoing_number(agency: Agency, year: int) -> str:
     OutgoingCounter.objects.bulk_create([OutgoingCounter(agency=agency, year=year)], ignore_conflicts=True)
     counter = OutgoingCounter.objects.select_for_update().get(agency=agency, year=year)
@@ -217,7 +224,7 @@ def notice_send(*, user, case: Case, channel: str, sent_at: dt.datetime | None =
 
     notice = Notice.objects.create(
         case=case, sent_by=user, to_agency=to_agency, to_party=to_party, channel=channel,
-        sent_at=sent_at, outgoing_number=_next_outgoing_number(case.school, sent_at.year),
+        sent_at=sent_at, outgoing_number=_next_outgoing_number(case.school, _local_year(case, sent_at)),
     )
     if to_agency is not None:
         case_share_with_agency(case=case, agency=to_agency, by=user)
@@ -286,28 +293,36 @@ def deadline_waive(*, user, deadline: Deadline, reason: str) -> Deadline:
 
 @transaction.atomic
 def calendar_override_save(*, jurisdiction, date: dt.date, kind: str, source: str, by=None) -> CalendarOverride:
+    before = WorkingCalendar(jurisdiction)
     override, _ = CalendarOverride.objects.update_or_create(
         jurisdiction=jurisdiction, date=date, defaults={"kind": kind, "source": source})
-    deadlines_recompute(jurisdiction=jurisdiction, by=by)
+    deadlines_recompute(jurisdiction=jurisdiction, by=by, before=before)
     return override
 
 
 @transaction.atomic
 def calendar_override_delete(*, override: CalendarOverride, by=None) -> None:
     jurisdiction = override.jurisdiction
+    before = WorkingCalendar(jurisdiction)
     override.delete()
-    deadlines_recompute(jurisdiction=jurisdiction, by=by)
+    deadlines_recompute(jurisdiction=jurisdiction, by=by, before=before)
 
 
-def deadlines_recompute(*, jurisdiction, by=None) -> int:
-    """Re-derive open working-day deadlines after a calendar change; log each shift on its case."""
+@transaction.atomic
+def deadlines_recompute(*, jurisdiction, by=None, before: WorkingCalendar | None = None) -> int:
+    """Re-derive open working-day deadlines after a calendar change; log each shift on its case.
+
+    With ``before`` (the calendar before the change), each clock keeps the number of working
+    days it was started with, so a rule edited since then does not reach running clocks.
+    """
     calendar = WorkingCalendar(jurisdiction)
     shifted = 0
     qs = Deadline.objects.select_for_update().select_related("rule").filter(
         case__jurisdiction=jurisdiction, state=DeadlineState.PENDING, rule__clock=ClockKind.WORKING_DAYS)
     now = timezone.now()
     for deadline in qs:
-        new_due = due_at_for(deadline.rule, start=deadline.anchor_at, calendar=calendar)
+        days = before.working_days_between(deadline.anchor_at, deadline.due_at) if before else 0
+        new_due = calendar.end_of_working_days(deadline.anchor_at, days or deadline.rule.working_days)
         if new_due != deadline.due_at:
             old_due = deadline.due_at
             deadline.due_at = new_due
@@ -424,7 +439,13 @@ def _enqueue_delivery() -> None:
 # --- Delivering the outbox -------------------------------------------------------------------
 
 def outbox_deliver(*, batch_size: int = 100, max_batches: int = 50) -> int:
-    """Send pending outbox messages; each is claimed under a row lock and marked sent once."""
+    """Send pending outbox messages; each is claimed under a row lock and marked sent once.
+
+    In-app messages are marked in one transaction per batch. An e-mail leaves the
+    system, so each is committed on its own right after it is handed over: a
+    worker killed mid-batch repeats at most the one e-mail it had in hand, not
+    the batch's (tests/faults/test_worker_faults.py).
+    """
     sent = 0
     for _ in range(max_batches):
         with transaction.atomic():
@@ -433,9 +454,23 @@ def outbox_deliver(*, batch_size: int = 100, max_batches: int = 50) -> int:
                 .select_related("case__school", "recipient")
                 .filter(status=OutboxStatus.PENDING).order_by("created_at")[:batch_size]
             )
+            emails = []
             for message in batch:
-                _deliver_one(message)
-        sent += len(batch)
+                if message.channel == Channel.EMAIL:
+                    emails.append(message.pk)
+                else:
+                    _deliver_one(message)
+                    sent += 1
+        for pk in emails:
+            with transaction.atomic():
+                message = (
+                    OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("case__school", "recipient")
+                    .filter(pk=pk, status=OutboxStatus.PENDING).first()
+                )
+                if message is not None:  # else another deliverer has it, or has sent it
+                    _deliver_one(message)
+                    sent += 1
         if len(batch) < batch_size:
             break
     return sent
