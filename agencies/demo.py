@@ -4,6 +4,7 @@ Idempotent: running it again changes nothing that exists and adds what is missin
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from agencies.models import Agency, AgencyKind as K, District, Jurisdiction, Region, StaffRole as R
@@ -92,10 +93,11 @@ def load_demo(*, password: str) -> dict:
                 )
                 created["agencies"] += 1
     User = get_user_model()
+    hashed = make_password(password)  # one hash for all demo users: hashing is slow by design
     for username, (agency_code, role) in USERS.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, password=password)
+            user = User.objects.create(username=username, password=hashed)
             created["users"] += 1
         membership_add(user=user, agency=Agency.objects.get(code=agency_code), role=role)
     return created

@@ -82,6 +82,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat share the embedded database: wait for locks, write at once.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 # Transactions are explicit: each service is atomic (HackSoft style), so a refused
 # access is recorded even though the request ends in a 404.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

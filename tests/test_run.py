@@ -1,0 +1,104 @@
+"""`make run`'s script (bin/run) really starts the web app, a Celery worker and Celery
+beat on the embedded default, prints the address and the demo logins, and Ctrl-C
+(SIGINT to its process group, as a terminal sends it) stops every one of them.
+
+It runs in a private VAR_DIR (its own SQLite database, file-system broker and keys)
+on a free port, so it touches neither the developer's data nor a running `make run`.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 180
+STOP_TIMEOUT = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def group_members(pgid: int) -> dict[int, str]:
+    """pid -> command line of every live process in the process group."""
+    members = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] != "Z" and int(fields[2]) == pgid:
+                members[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+    return members
+
+
+def status_of(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return response.status
+    except OSError:
+        return None
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(tmp_path):
+    port = free_port()
+    login = f"http://127.0.0.1:{port}/login/"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(VAR_DIR=str(tmp_path / "var"), PORT=str(port), PY=sys.executable,
+               DEMO_PASSWORD="run-test-pass-1", STOP_TIMEOUT="30")
+    log_path = tmp_path / "run.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(["bin/run"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    pgid = proc.pid
+    log_text = lambda: log_path.read_text(errors="replace")  # noqa: E731
+    try:
+        started = wait_for(lambda: proc.poll() is not None or status_of(login) == 200, START_TIMEOUT)
+        assert started and proc.poll() is None, f"bin/run did not come up:\n{log_text()[-4000:]}"
+        assert status_of(login) == 200
+        ready = wait_for(lambda: "==> Open" in log_text() and " ready." in log_text()
+                         and "beat: Starting" in log_text(), 60)
+        assert ready, log_text()[-4000:]
+
+        text = log_text()
+        assert f"http://127.0.0.1:{port}/" in text
+        assert "Demo logins (password for all: run-test-pass-1)" in text
+        assert "kz-coordinator" in text
+        assert f"== Database: SQLite under {tmp_path / 'var'}/" in text
+
+        commands = list(group_members(pgid).values())
+        assert any("config worker" in c for c in commands), commands
+        assert any("config beat" in c for c in commands), commands
+        assert any("runserver" in c for c in commands), commands
+
+        os.killpg(pgid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        proc.wait(timeout=STOP_TIMEOUT)
+        assert wait_for(lambda: not group_members(pgid), 15), group_members(pgid)
+        assert status_of(login) is None
+        assert "== Stopped." in log_text()
+    finally:
+        if group_members(pgid):
+            os.killpg(pgid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.wait(timeout=10)
