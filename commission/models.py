@@ -148,6 +148,9 @@ class Invitation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     consent_recorded = models.BooleanField(_("consent recorded"), default=False)
+    # The case permissions this invitation added (not those the person already held): closing
+    # the meeting takes back exactly these.
+    granted_perms = models.JSONField(default=list, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

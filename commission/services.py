@@ -5,11 +5,12 @@ like every other service, so the browser and the API show them per field.
 """
 
 import datetime as dt
+import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from guardian.shortcuts import remove_perm
+from django.utils.translation import gettext as _, gettext_lazy
+from guardian.shortcuts import get_user_perms, remove_perm
 
 from agencies.models import AgencyKind, Membership, StaffRole
 from cases import permissions
@@ -27,6 +28,8 @@ from notifications.services import deadlines_satisfy, deadlines_start, users_not
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
+# UA IV.3: the first question on every report (stored in the language of the session; shown in the reader's).
+BULLYING_QUESTION = gettext_lazy("Is the bullying reported confirmed?")
 MIN_MEMBERS = 5  # UA III.1: at least five members besides the chair, deputy and secretary
 MEMBER_READ_PERMS = (permissions.VIEW, permissions.VIEW_IDENTITY)
 SCHOOL_SPECIALITY_ROLES = {
@@ -152,7 +155,10 @@ def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases:
                      late_reason: str = "") -> Meeting:
     errors: dict = {}
     commission = commission_for_school(school)
-    composition = composition_in_force(commission, timezone.localdate(starts_at))
+    # The composition in force on the meeting's date where the school is, not in the server's
+    # (or the request's) zone: an API request is served in UTC.
+    local_day = starts_at.astimezone(zoneinfo.ZoneInfo(school.jurisdiction.time_zone)).date()
+    composition = composition_in_force(commission, local_day)
     if composition is None:
         errors["__all__"] = [_("No composition of the commission is in force on that date.")]
     elif not (_is_head(user, school) or composition.members.filter(
@@ -225,9 +231,16 @@ def invitation_add(*, user, meeting: Meeting, case: Case, invitee, consent_recor
         _fail("__all__", _("The meeting is closed."))
     if not consent_recorded:
         _fail("consent_recorded", _("Record the invited person's consent first."))
-    invitation, _ = Invitation.objects.get_or_create(meeting=meeting, case=case, user=invitee,
-                                                     defaults={"consent_recorded": True})
-    permissions.grant_to_user(case, invitee, MEMBER_READ_PERMS)
+    invitation = Invitation.objects.filter(meeting=meeting, case=case, user=invitee).first()
+    if invitation is not None:
+        return invitation
+    # Record which permissions this invitation adds, so that closing the meeting takes back
+    # exactly these, never access the person holds on their own (the teacher who filed the report).
+    held = set(get_user_perms(invitee, case))
+    granted = [codename for codename in MEMBER_READ_PERMS if codename not in held]
+    invitation = Invitation.objects.create(meeting=meeting, case=case, user=invitee, consent_recorded=True,
+                                           granted_perms=granted)
+    permissions.grant_to_user(case, invitee, granted)
     audit_record(actor=user, action=AuditAction.MEETING_INVITE, case_id=case.pk,
                  detail={"meeting": meeting.pk, "invitee": invitee.pk})
     return invitation
@@ -309,8 +322,7 @@ def meeting_open(*, user, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["status", "opened_at"])
     for item in meeting.agenda.select_related("case"):
         deadlines_satisfy(case=item.case, event=SatisfyEvent.MEETING_HELD, at=now, by=user)
-        item.questions.get_or_create(is_bullying_confirmation=True,
-                                     defaults={"text": str(_("Is the bullying reported confirmed?"))})
+        item.questions.get_or_create(is_bullying_confirmation=True, defaults={"text": str(BULLYING_QUESTION)})
     return meeting
 
 
@@ -326,16 +338,22 @@ def vote_cast(*, user, question: Question, choice: str, dissent: str = "") -> Vo
         _fail("__all__", _("Only members present at the meeting vote."))
     if choice not in VoteChoice.values:
         _fail("choice", _("Vote for, against or abstain."))
-    vote, _ = Vote.objects.update_or_create(question=question, user=user,
-                                            defaults={"choice": choice, "dissent": (dissent or "").strip()})
+    vote, _created = Vote.objects.update_or_create(
+        question=question, user=user, defaults={"choice": choice, "dissent": (dissent or "").strip()})
     return vote
 
 
 @transaction.atomic
 def question_close(*, user, question: Question) -> rules.Outcome:
+    question = Question.objects.select_for_update().select_related("agenda_item__meeting").get(pk=question.pk)
     meeting = question.agenda_item.meeting
     if user != chairing(meeting) and user != minuting(meeting):
         _fail("__all__", _("The chair or the secretary closes the vote."))
+    # Closed once: closing again later (after people left) would recount and overwrite the outcome.
+    if question.closed_at:
+        _fail("__all__", _("Voting on this question is closed."))
+    if meeting.status != MeetingStatus.OPEN:
+        _fail("__all__", _("Votes are taken only while the meeting is in session."))
     if not quorum_state(meeting)["has_quorum"]:
         _fail("__all__", _("There is no quorum: the meeting cannot vote."))
     votes = {v.user_id: v.choice for v in question.votes.all()}
@@ -367,6 +385,9 @@ def decision_record(*, user, agenda_item: AgendaItem, texts: dict, monitoring: l
     meeting = agenda_item.meeting
     if user not in (chairing(meeting), minuting(meeting)):
         _fail("__all__", _("The chair or the secretary records the decision."))
+    # The decision is the meeting's: once closed, its minutes go to the head for the order.
+    if meeting.status != MeetingStatus.OPEN:
+        _fail("__all__", _("The decision is recorded while the meeting is in session."))
     question = agenda_item.questions.filter(is_bullying_confirmation=True, closed_at__isnull=False).first()
     if question is None:
         _fail("__all__", _("Vote on whether the bullying is confirmed first."))
@@ -397,6 +418,23 @@ def decision_record(*, user, agenda_item: AgendaItem, texts: dict, monitoring: l
     return decision
 
 
+def _invitation_revoke(invitation: Invitation, now: dt.datetime) -> None:
+    """End an invited person's access to the case (UA IV.9), unless another meeting still needs it."""
+    granted = list(invitation.granted_perms)
+    other = (Invitation.objects.select_for_update()
+             .filter(case=invitation.case, user=invitation.user, revoked_at__isnull=True)
+             .exclude(pk=invitation.pk).first())
+    if other is not None:
+        # Invited for the same case to a meeting not yet held: that invitation takes the grant over.
+        other.granted_perms = sorted(set(other.granted_perms) | set(granted))
+        other.save(update_fields=["granted_perms"])
+    else:
+        for codename in granted:
+            remove_perm(f"cases.{codename}", invitation.user, invitation.case)
+    invitation.revoked_at = now
+    invitation.save(update_fields=["revoked_at"])
+
+
 @transaction.atomic
 def meeting_close(*, user, meeting: Meeting) -> Meeting:
     """Close the meeting; invited persons' access to the materials ends here (UA IV.9)."""
@@ -408,19 +446,15 @@ def meeting_close(*, user, meeting: Meeting) -> Meeting:
     now = timezone.now()
     meeting.status, meeting.closed_at = MeetingStatus.CLOSED, now
     meeting.save(update_fields=["status", "closed_at"])
-    members = set(meeting.composition.members.values_list("user_id", flat=True))
     for invitation in meeting.invitations.select_related("case", "user").filter(revoked_at__isnull=True):
-        if invitation.user_id not in members:
-            for codename in MEMBER_READ_PERMS:
-                remove_perm(f"cases.{codename}", invitation.user, invitation.case)
-        invitation.revoked_at = now
-        invitation.save(update_fields=["revoked_at"])
+        _invitation_revoke(invitation, now)
     return meeting
 
 
 @transaction.atomic
 def minutes_formalise(*, user, meeting: Meeting, order_number: str, order_date: dt.date) -> Meeting:
     """UA IV.8: the minutes are formalised by the head's order."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not _is_head(user, meeting.commission.school):
         _fail("__all__", _("Only the school head formalises the minutes by an order."))
     if meeting.status != MeetingStatus.CLOSED:
@@ -435,6 +469,7 @@ def minutes_formalise(*, user, meeting: Meeting, order_number: str, order_date: 
 @transaction.atomic
 def decision_communicate(*, user, meeting: Meeting) -> Meeting:
     """UA IV.10: the chair communicates the decision and controls its execution."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if user != chairing(meeting):
         _fail("__all__", _("The chair communicates the decision."))
     if not meeting.minutes_order_number:

@@ -11,5 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
+    path("commission/", include("commission.urls")),
+    path("", include("notifications.urls")),
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
 ]
