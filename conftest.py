@@ -38,12 +38,25 @@ def _isolated_keys(settings, tmp_path_factory):
     crypto.reset_keyring()
 
 
-@pytest.fixture
-def demo(db):
+def _load_demo_world():
     from commission.demo import load_commission_demo
 
     load_demo(password=DEMO_PASSWORD)
     load_commission_demo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo world once; each test's transaction is rolled back over it."""
+    with django_db_blocker.unblock():
+        _load_demo_world()
+
+
+@pytest.fixture
+def demo(db):
+    # Idempotent and cheap when the world is there; reloads it after a
+    # transactional test (browser, faults) has emptied the database.
+    _load_demo_world()
 
 
 @pytest.fixture

@@ -2,22 +2,32 @@
 another school, another jurisdiction → the expected status.
 
 Two cases exist: one filed in KZ school 1, one in UA school 1. A persona either
-works that case (its school's case team, or the teacher who filed it) or gets a
-404, exactly like for a case that does not exist. List pages answer 200 to
-everyone but never show a case the persona may not see.
+works a case (its school's case team, or the teacher who filed it) or gets a
+404, exactly like for a case that does not exist. Reads by the team have exact
+statuses; what a team member may write is tested per feature (tests/cases,
+tests/notifications), so here a team write must not be a 404 or a server error,
+and an outsider's write must be a 404 that changes nothing. List pages answer
+200 to everyone and never show a case the persona may not see.
 
-``test_every_url_is_in_the_matrix`` fails when a URL is added without a row here.
+The meeting routes have their own matrix (test_permission_matrix_meetings.py);
+``test_every_url_is_in_a_matrix`` fails when a URL is added without a row.
 """
 
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agencies.demo import USERS
+from agencies.models import Agency
 from conftest import make_parties
+from notifications.models import Deadline, Notice
+from notifications.services import notice_send
+from privacy.models import AuditEvent
+from tests import test_permission_matrix_meetings as meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +37,7 @@ CASE_TEAM = {
     "kz": {"kz-head", "kz-coordinator", "kz-psychologist", "kz-social-pedagogue"},
     "ua": {"ua-head", "ua-coordinator", "ua-psychologist", "ua-social-pedagogue"},
 }
+WRITE = None  # a team write: any answer but a 404 or a server error
 
 
 def relation(username: str, case_key: str) -> str:
@@ -34,23 +45,38 @@ def relation(username: str, case_key: str) -> str:
     if school == CASE_SCHOOLS[case_key]:
         return "own school"
     if school.startswith(case_key):
-        return "other agency or school, same jurisdiction"
+        return "other school or agency, same jurisdiction"
     return "other jurisdiction"
 
 
-def _party_payload():
+def _party_payload(case):
     return {"role": "witness", "family_name": "Серік", "given_name": "Асқар", "birth_date": "2012-05-01"}
 
 
-# Case-scoped pages and endpoints: (url name, method, payload maker, success status).
+def _empty(case):
+    return {}
+
+
+# (url name, method, what the URL takes, payload maker, status for the case team)
 CASE_ROUTES = [
-    ("cases:detail", "get", None, 200),
-    ("api-case-detail", "get", None, 200),
-    ("api-case-parties", "get", None, 200),
-    ("api-case-parties", "post", _party_payload, 201),
+    ("cases:detail", "get", "case", None, 200),
+    ("api-case-detail", "get", "case", None, 200),
+    ("api-case-parties", "get", "case", None, 200),
+    ("api-case-parties", "post", "case", _party_payload, 201),
+    ("api-case-deadlines", "get", "case", None, 200),
+    ("api-case-notices", "get", "case", None, 200),
+    ("api-case-notices", "post", "case", _empty, WRITE),
+    ("api-case-events", "post", "case", _empty, WRITE),
+    ("notifications:notice_new", "post", "case", _empty, WRITE),
+    ("notifications:event_new", "post", "case", _empty, WRITE),
+    ("notifications:deadline_waive", "post", "deadline", _empty, WRITE),
+    ("api-deadline-waive", "post", "deadline", _empty, WRITE),
 ]
 # Lists: everyone gets 200, and a case appears only to those who work it.
-LIST_ROUTES = [("cases:list", "get"), ("api-case-list", "get")]
+LIST_ROUTES = ["cases:list", "api-case-list"]
+# A notice is acknowledged by its receiving agency only.
+NOTICE_ROUTES = [("notifications:inbox_acknowledge", "post"), ("api-inbox-acknowledge", "post")]
+NOTICE_RECEIVER = "kz-guardianship"
 # Not about one case's data, each with the reason it needs no row above.
 NOT_CASE_SCOPED = {
     "home": "redirects to the case list",
@@ -62,78 +88,119 @@ NOT_CASE_SCOPED = {
     "api-agency-list": "agencies are public directory data, no personal data",
     "api-schema": "the OpenAPI document, no data",
     "api-docs": "the API documentation page, no data",
+    "notifications:inbox": "lists only notices to the user's own agencies (tests/notifications/test_views.py)",
+    "api-inbox": "lists only notices to the user's own agencies (tests/notifications/test_api.py)",
+    "notifications:bell": "lists only the user's own messages, which carry no personal data",
 }
 
 
 @pytest.fixture
 def cases(demo, persona, file_case):
     now = timezone.now()
-    parties = make_parties()
     return {
-        "kz": file_case(persona("kz-coordinator"), "kz-school-1", parties=parties),
-        "ua": file_case(persona("ua-coordinator"), "ua-school-1", parties=parties,
+        "kz": file_case(persona("kz-coordinator"), "kz-school-1", parties=make_parties()),
+        "ua": file_case(persona("ua-coordinator"), "ua-school-1", parties=make_parties(),
                         received_at=now - dt.timedelta(minutes=20)),
     }
 
 
-def _client_for(user):
+@pytest.fixture
+def notice(demo, persona, file_case):
+    """A notice to the guardianship authority, about a third case (so the others stay unshared)."""
+    case = file_case(persona("kz-coordinator"), "kz-school-1")
+    return notice_send(user=persona("kz-head"), case=case, channel="phone",
+                       to_agency=Agency.objects.get(code=NOTICE_RECEIVER))
+
+
+def _client(user):
     client = APIClient()
     client.force_login(user)
     return client
 
 
-MATRIX = [
-    (username, case_key, name, method)
-    for username in USERS
-    for case_key in CASE_SCHOOLS
-    for name, method, _payload, _ok in CASE_ROUTES
-]
+def _url(name, kind, case):
+    if kind == "deadline":
+        return reverse(name, args=[Deadline.objects.filter(case=case).first().pk])
+    return reverse(name, args=[case.pk])
 
 
-def _expected(username, case_key, success):
-    return success if username in CASE_TEAM[case_key] else 404
+def _state(case):
+    return (case.parties.count(), Notice.objects.filter(case=case).count(),
+            list(Deadline.objects.filter(case=case).order_by("pk").values_list("state", flat=True)))
 
 
-@pytest.mark.parametrize("username, case_key, name, method", MATRIX,
-                         ids=[f"{u}-{c}-{n}-{m}" for u, c, n, m in MATRIX])
-def test_case_route(cases, persona, username, case_key, name, method):
-    case = cases[case_key]
-    payload_maker, success = next((p, ok) for n, m, p, ok in CASE_ROUTES if (n, m) == (name, method))
-    client = _client_for(persona(username))
-    url = reverse(name, args=[case.pk])
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, payload_maker(), format="json")
-    expected = _expected(username, case_key, success)
-    assert response.status_code == expected, (
-        f"{username} ({relation(username, case_key)}) {method.upper()} {name}: "
-        f"expected {expected}, got {response.status_code}"
-    )
-    if expected == 404:
+def _check(client, username, case_key, case, route) -> str | None:
+    name, method, kind, payload, team_status = route
+    url = _url(name, kind, case)
+    before = _state(case)
+    response = client.get(url) if method == "get" else client.post(url, payload(case), format="json")
+    expected, got = (team_status if username in CASE_TEAM[case_key] else 404), response.status_code
+    where = f"{method.upper()} {name} on the {case_key} case ({relation(username, case_key)})"
+    if expected is WRITE and (got == 404 or got >= 500):
+        return f"{where}: expected a non-404 answer, got {got}"
+    if expected is not WRITE and got != expected:
+        return f"{where}: expected {expected}, got {got}"
+    if got == 404:
         body = response.content.decode()
-        assert case.reference not in body and "Ахметов" not in body
+        if case.reference in body or "Ахметов" in body:
+            return f"{where}: the 404 showed the case"
+        if _state(case) != before:
+            return f"{where}: the 404 changed the case"
+    return None
 
 
-LIST_MATRIX = [(username, name) for username in USERS for name, _m in LIST_ROUTES]
-
-
-@pytest.mark.parametrize("username, name", LIST_MATRIX, ids=[f"{u}-{n}" for u, n in LIST_MATRIX])
-def test_lists_show_only_cases_the_persona_works(cases, persona, username, name):
-    response = _client_for(persona(username)).get(reverse(name))
-    assert response.status_code == 200
-    body = response.content.decode()
+@pytest.mark.parametrize("username", list(USERS))
+def test_every_case_route_for(cases, persona, username):
+    """All case routes on both cases for one persona; each request is rolled back after."""
+    client = _client(persona(username))
+    mismatches = []
     for case_key, case in cases.items():
-        assert (case.reference in body) == (username in CASE_TEAM[case_key]), (username, case_key)
+        for route in CASE_ROUTES:
+            with transaction.atomic():
+                problem = _check(client, username, case_key, case, route)
+                transaction.set_rollback(True)
+            if problem:
+                mismatches.append(problem)
+    assert not mismatches, f"{username}: " + "; ".join(mismatches)
+
+
+@pytest.mark.parametrize("username", list(USERS))
+def test_lists_show_only_cases_the_persona_works(cases, persona, username):
+    client = _client(persona(username))
+    for name in LIST_ROUTES:
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        body = response.content.decode()
+        for case_key, case in cases.items():
+            assert (case.reference in body) == (username in CASE_TEAM[case_key]), (name, case_key)
+
+
+@pytest.mark.parametrize("username", list(USERS))
+def test_only_the_receiving_agency_acknowledges_a_notice(notice, persona, username):
+    client = _client(persona(username))
+    for name, _method in NOTICE_ROUTES:
+        with transaction.atomic():
+            response = client.post(reverse(name, args=[notice.pk]), {})
+            acknowledged = Notice.objects.get(pk=notice.pk).acknowledged_at is not None
+            transaction.set_rollback(True)
+        if username == NOTICE_RECEIVER:
+            assert response.status_code in (200, 302) and acknowledged, name
+        else:
+            assert response.status_code == 404 and not acknowledged, (name, response.status_code)
 
 
 def test_a_class_teacher_works_only_the_cases_they_filed(cases, persona, file_case):
     teacher = persona("kz-teacher")
     own = file_case(teacher, "kz-school-1")
-    client = _client_for(teacher)
+    client = _client(teacher)
     assert client.get(reverse("cases:detail", args=[own.pk])).status_code == 200
     assert client.get(reverse("api-case-detail", args=[own.pk])).status_code == 200
     assert client.get(reverse("cases:detail", args=[cases["kz"].pk])).status_code == 404
+
+
+def test_a_refused_read_is_audited(cases, persona):
+    _client(persona("kz-coordinator-2")).get(reverse("cases:detail", args=[cases["kz"].pk]))
+    assert AuditEvent.objects.filter(action="access_refused", case_id=cases["kz"].pk).exists()
 
 
 def test_an_anonymous_visitor_sees_nothing(cases):
@@ -156,8 +223,8 @@ def _named_routes(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}" if entry.name else str(entry.pattern)
 
 
-def test_every_url_is_in_the_matrix():
-    covered = {name for name, *_ in CASE_ROUTES} | {name for name, _ in LIST_ROUTES} | set(NOT_CASE_SCOPED)
+def test_every_url_is_in_a_matrix():
+    covered = ({name for name, *_ in CASE_ROUTES} | set(LIST_ROUTES) | {n for n, _ in NOTICE_ROUTES}
+               | set(NOT_CASE_SCOPED) | meetings.COVERED_NAMES)
     missing = sorted(set(_named_routes()) - covered)
     assert not missing, f"Add these URLs to the permission matrix: {missing}"
-
