@@ -39,9 +39,16 @@ def _isolated_keys(settings, tmp_path_factory):
 
 
 def _load_demo_world():
+    """The demo world plus the shipped protocols: a transactional test (browser,
+    faults) empties every table, the migrations' data included."""
+    from agencies.models import Jurisdiction
     from commission.demo import load_commission_demo
+    from notifications.models import DeadlineRule
+    from notifications.protocols import load_protocols
 
     load_demo(password=DEMO_PASSWORD)
+    if not DeadlineRule.objects.exists():
+        load_protocols(DeadlineRule, Jurisdiction)
     load_commission_demo()
 
 

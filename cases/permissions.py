@@ -6,10 +6,8 @@ agency's case group, and to individual users where a role sees only its own
 reports (a class teacher).
 """
 
-from functools import lru_cache
-
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from guardian.shortcuts import assign_perm
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
@@ -19,11 +17,6 @@ VIEW_IDENTITY = "view_case_identity"
 CHANGE = "change_case"
 CASE_TEAM_PERMS = (VIEW, VIEW_IDENTITY, CHANGE)
 SHARED_AGENCY_PERMS = (VIEW, VIEW_IDENTITY)
-
-
-@lru_cache(maxsize=8)
-def _permission_id(codename: str) -> int:
-    return Permission.objects.get(content_type__app_label="cases", codename=codename).pk
 
 
 def grant_to_group(case: Case, group, codenames=CASE_TEAM_PERMS) -> None:
@@ -50,11 +43,11 @@ def visible_cases_filter(user, codename: str = VIEW) -> Q:
     """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    permission_id = _permission_id(codename)
+    permission = Permission.objects.filter(content_type__app_label="cases", codename=codename).values("pk")
     by_user = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission_id=permission_id
+        content_object=OuterRef("pk"), user=user, permission_id=Subquery(permission)
     )
     by_group = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission_id=permission_id
+        content_object=OuterRef("pk"), group__user=user, permission_id=Subquery(permission)
     )
     return Q(Exists(by_user)) | Q(Exists(by_group))

@@ -1,0 +1,189 @@
+"""Read queries on clocks, notices and messages, always scoped to the reader.
+
+A case's deadlines and notices are read only after the case itself was fetched
+through ``cases.selectors.case_get_for_user``. The inbox and the bell are
+scoped by the reader's agencies and by the recipient: nobody reads another
+agency's notices or another person's messages, and a notice id of another
+agency is a 404 like one that does not exist.
+"""
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from agencies.models import Agency, AgencyKind, Membership, StaffRole
+from cases import permissions
+from cases.models import Case, Party
+from cases.vocabulary import PartyRole
+from notifications.models import Channel, Deadline, DeadlineRule, Notice, OutboxMessage
+from notifications.services import RECORDABLE_EVENTS
+from privacy.audit import audit_record
+from privacy.models import AuditAction
+
+# --- A case's clocks and notices -------------------------------------------------------------
+
+
+def case_deadlines(case: Case) -> list[Deadline]:
+    """The case's deadlines with their rule and party, soonest first."""
+    return list(case.deadlines.select_related("rule", "party").order_by("due_at", "rule__code", "pk"))
+
+
+def case_notices(case: Case):
+    return case.notices.select_related("to_agency", "to_party").order_by("-sent_at", "-pk")
+
+
+def case_notice_recipients(case: Case) -> tuple[list[Agency], list[Party]]:
+    """Who a notice about the case may go to: the agencies of its country (no schools) and
+    its legal representatives (the service refuses an alleged perpetrator)."""
+    agencies = list(Agency.objects.filter(jurisdiction_id=case.jurisdiction_id)
+                    .exclude(kind=AgencyKind.SCHOOL).order_by("name"))
+    representatives = list(Party.objects.filter(case=case, role=PartyRole.LEGAL_REPRESENTATIVE)
+                           .order_by("position"))
+    return agencies, representatives
+
+
+def recordable_events(case: Case) -> list[str]:
+    """The events a person can record that matter to some clock of the case's protocol."""
+    used = set()
+    rules = DeadlineRule.objects.filter(jurisdiction_id=case.jurisdiction_id, is_active=True)
+    for start, satisfy in rules.values_list("start_event", "satisfy_event"):
+        used.update((start, satisfy))
+    return [event for event in RECORDABLE_EVENTS if event in used]
+
+
+@dataclass
+class Responsible:
+    """Who answers for a deadline, for display: agency names (or the kind) and the role."""
+
+    agency_kind: str
+    agency_kind_label: str
+    role: str
+    role_label: str
+    agencies: list[str] = field(default_factory=list)
+
+
+def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Responsible]:
+    """Responsible agency and role per deadline id, in one query for the whole case.
+
+    Same choice of agencies as the escalation ladder: the case's own school, else the
+    agencies of that kind in the case's region or national ones, else any of that kind.
+    """
+    kinds = {d.rule.responsible_agency_kind for d in deadlines} - {AgencyKind.SCHOOL}
+    by_kind: dict[str, list[Agency]] = {}
+    for agency in Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind__in=kinds).order_by("name"):
+        by_kind.setdefault(agency.kind, []).append(agency)
+    result = {}
+    for deadline in deadlines:
+        rule = deadline.rule
+        if rule.responsible_agency_kind == AgencyKind.SCHOOL:
+            agencies = [case.school]
+        else:
+            candidates = by_kind.get(rule.responsible_agency_kind, [])
+            regional = [a for a in candidates if a.region_id in (case.school.region_id, None)]
+            agencies = regional or candidates
+        result[deadline.pk] = Responsible(
+            agency_kind=rule.responsible_agency_kind,
+            agency_kind_label=AgencyKind(rule.responsible_agency_kind).label,
+            role=rule.responsible_role, role_label=StaffRole(rule.responsible_role).label,
+            agencies=[a.name for a in agencies],
+        )
+    return result
+
+
+def user_is_head_somewhere(user) -> bool:
+    """Only heads may waive (services.can_waive); lets a page skip the per-deadline check."""
+    return Membership.objects.filter(user=user, role=StaffRole.HEAD).exists()
+
+
+def deadline_get(deadline_id) -> Deadline:
+    """A deadline by id, or 404. The caller then fetches its case through case_get_for_user."""
+    deadline = Deadline.objects.select_related("rule", "party").filter(pk=deadline_id).first()
+    if deadline is None:
+        raise Http404
+    return deadline
+
+
+# --- The agency inbox ------------------------------------------------------------------------
+
+
+def _user_agency_ids(user):
+    return Membership.objects.filter(user=user).values("agency_id")
+
+
+def inbox_for_user(user):
+    """Notices to any of the user's agencies, newest first.
+
+    ``case_visible`` tells whether the reader may open the case (the notice shared
+    it with the agency's case workers; an ombudsman office sees only the notice).
+    """
+    visible = Case.objects.filter(permissions.visible_cases_filter(user), pk=OuterRef("case_id"))
+    return (
+        Notice.objects.filter(to_agency_id__in=_user_agency_ids(user))
+        .select_related("case__school", "case__jurisdiction", "to_agency")
+        .annotate(case_visible=Exists(visible))
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def inbox_notice_get(user, notice_id) -> Notice:
+    """A notice addressed to one of the user's agencies, or 404 (recorded as refused)."""
+    notice = inbox_for_user(user).filter(pk=notice_id).first()
+    if notice is None:
+        case_id = Notice.objects.filter(pk=notice_id).values_list("case_id", flat=True).first()
+        audit_record(actor=user, action=AuditAction.ACCESS_REFUSED, case_id=case_id,
+                     detail={"notice": notice_id})
+        raise Http404
+    return notice
+
+
+def inbox_page(qs, *, cursor: str | None, size: int):
+    """One page of newest-first notices after ``cursor``; returns (notices, next cursor or None).
+
+    Keyset pagination on (sent_at, id): no COUNT(*) and no OFFSET.
+    """
+    if cursor:
+        try:
+            stamp, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+            sent_at, last_id = dt.datetime.fromisoformat(stamp), int(last_id)
+        except ValueError:
+            sent_at = None
+        if sent_at is not None:
+            qs = qs.filter(Q(sent_at__lt=sent_at) | Q(sent_at=sent_at, pk__lt=last_id))
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return rows, None
+    last = rows[size - 1]
+    token = f"{last.sent_at.isoformat()}|{last.pk}"
+    return rows[:size], base64.urlsafe_b64encode(token.encode()).decode()
+
+
+# --- The bell: in-app messages ----------------------------------------------------------------
+
+
+def _in_app(user):
+    return OutboxMessage.objects.filter(recipient=user, channel=Channel.IN_APP)
+
+
+def unread_count(user) -> int:
+    """One COUNT on the outbox by recipient (indexed foreign key)."""
+    return _in_app(user).filter(read_at__isnull=True).count()
+
+
+def unread_messages(user, *, limit: int = 50) -> list[OutboxMessage]:
+    return list(_in_app(user).filter(read_at__isnull=True)
+                .select_related("case__school", "case__jurisdiction").order_by("-created_at")[:limit])
+
+
+def recent_messages(user, *, limit: int = 50) -> list[OutboxMessage]:
+    """The newest in-app messages, read or not (the bell's page).
+
+    ``case_visible`` tells whether the reader may open the case: an escalation can
+    reach an ombudsman office that sees no case detail.
+    """
+    visible = Case.objects.filter(permissions.visible_cases_filter(user), pk=OuterRef("case_id"))
+    return list(_in_app(user).select_related("case__school", "case__jurisdiction")
+                .annotate(case_visible=Exists(visible)).order_by("-created_at")[:limit])
+
