@@ -498,3 +498,11 @@ def _deliver_one(message: OutboxMessage) -> None:
             return
     message.status, message.sent_at = OutboxStatus.SENT, timezone.now()
     message.save(update_fields=["attempts", "status", "sent_at"])
+
+
+def outbox_mark_read(*, user, message_ids) -> int:
+    """Mark the user's own in-app messages read (someone else's ids are ignored)."""
+    if not message_ids:
+        return 0
+    return OutboxMessage.objects.filter(pk__in=message_ids, recipient=user, read_at__isnull=True) \
+        .update(read_at=timezone.now())

@@ -24,7 +24,7 @@ from cases.services import CaseInputError
 from notifications import messages as notification_messages
 from notifications import selectors, services
 from notifications.forms import EventForm, NoticeForm, WaiveForm, apply_service_errors, representative_label
-from notifications.models import OPEN_STATES, OutboxMessage
+from notifications.models import OPEN_STATES
 
 PAGE_SIZE = 50
 
@@ -193,19 +193,11 @@ def inbox_acknowledge(request, pk):
 # --- The bell ---------------------------------------------------------------------------------
 
 
-def _mark_read(user, message_ids) -> None:
-    # TODO(services owner): move to notifications.services as ``outbox_mark_read``; kept
-    # here while that module is being edited elsewhere. Scoped to the reader's own messages.
-    if message_ids:
-        OutboxMessage.objects.filter(pk__in=message_ids, recipient=user, read_at__isnull=True) \
-            .update(read_at=timezone.now())
-
-
 @login_required
 def bell(request):
     """The user's in-app messages, newest first; opening the page marks them read."""
     recent = selectors.recent_messages(request.user)
     rows = [{"message": m, "headline": notification_messages.headline(m), "is_new": m.read_at is None}
             for m in recent]
-    _mark_read(request.user, [m.pk for m in recent if m.read_at is None])
+    services.outbox_mark_read(user=request.user, message_ids=[m.pk for m in recent if m.read_at is None])
     return render(request, "notifications/bell.html", {"rows": rows})
