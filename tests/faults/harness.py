@@ -194,9 +194,14 @@ def send_task(broker_url: str, name: str, *, task_id: str | None = None) -> None
     """Publish one task message through the broker, as beat or the app would."""
     from celery import Celery
 
+    # Celery lets CELERY_BROKER_URL in the environment (set by CI) win over the broker
+    # argument; this message must go to the test's own Redis.
+    saved = os.environ.pop("CELERY_BROKER_URL", None)
     app = Celery("faults-sender", broker=broker_url, set_as_current=False)
     app.conf.task_serializer = "json"
     try:
         app.send_task(name, task_id=task_id)
     finally:
         app.close()
+        if saved is not None:
+            os.environ["CELERY_BROKER_URL"] = saved
