@@ -408,7 +408,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_B
                     max_batches: int = 50) -> int:
     """Handle every deadline whose next check is due; returns how many were handled."""
     handled = 0
-    for _ in range(max_batches):
+    for _batch in range(max_batches):
         with transaction.atomic():
             moment = now or timezone.now()
             if not Deadline.objects.filter(state=DeadlineState.PENDING, next_check_at__lte=moment).exists():
@@ -453,7 +453,7 @@ def outbox_deliver(*, batch_size: int = 100, max_batches: int = 50) -> int:
     the batch's (tests/faults/test_worker_faults.py).
     """
     sent = 0
-    for _ in range(max_batches):
+    for _batch in range(max_batches):
         with transaction.atomic():
             batch = list(
                 OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from cases.models import Case, Party
 from cases.services import CaseInputError, PartyInput
-from conftest import make_parties
 
 pytestmark = pytest.mark.django_db
 
