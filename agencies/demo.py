@@ -32,6 +32,7 @@ AGENCIES = {
         ("kz-bkkk", K.CHILD_RIGHTS_COMMITTEE, "Бала құқықтарын қорғау комитеті"),
         ("kz-prosecutor", K.PROSECUTOR, "Аудандық прокуратура"),
         ("kz-akimat", K.LOCAL_EXECUTIVE, "Аудан әкімдігі"),
+        ("kz-education", K.EDUCATION_AUTHORITY, "Аудандық білім бөлімі"),
     ],
     "UA": [
         ("ua-school-1", K.SCHOOL, "Ліцей №1"),
@@ -72,6 +73,34 @@ USERS = {
     "ua-ombudsman": ("ua-education-ombudsman", R.OFFICER),
 }
 
+# username -> (given name, family name): people are shown by name, never by login.
+NAMES = {
+    "kz-head": ("Гүлнар", "Сейітова"),
+    "kz-coordinator": ("Айгүл", "Омарова"),
+    "kz-psychologist": ("Дина", "Жұмабаева"),
+    "kz-social-pedagogue": ("Ержан", "Қасымов"),
+    "kz-teacher": ("Сәуле", "Төлеубаева"),
+    "kz-coordinator-2": ("Бауыржан", "Нұрланов"),
+    "kz-police": ("Асхат", "Бекболатов"),
+    "kz-guardianship": ("Жанар", "Әбдірахманова"),
+    "kz-minors-commission": ("Марат", "Исаев"),
+    "kz-111": ("Әсел", "Серікова"),
+    "kz-ombudsman": ("Нұргүл", "Ахметова"),
+    "kz-regional-ombudsman": ("Талғат", "Мұқанов"),
+    "ua-head": ("Олена", "Коваленко"),
+    "ua-coordinator": ("Ігор", "Шевчук"),
+    "ua-secretary": ("Наталія", "Бондаренко"),
+    "ua-psychologist": ("Ірина", "Мельник"),
+    "ua-social-pedagogue": ("Оксана", "Ткаченко"),
+    "ua-teacher": ("Андрій", "Кравченко"),
+    "ua-teacher-2": ("Тетяна", "Олійник"),
+    "ua-coordinator-2": ("Василь", "Поліщук"),
+    "ua-police": ("Дмитро", "Лисенко"),
+    "ua-children-service": ("Людмила", "Савченко"),
+    "ua-social-centre": ("Юлія", "Руденко"),
+    "ua-ombudsman": ("Максим", "Гончаренко"),
+}
+
 
 @transaction.atomic
 def load_demo(*, password: str) -> dict:
@@ -96,8 +125,12 @@ def load_demo(*, password: str) -> dict:
     hashed = make_password(password)  # one hash for all demo users: hashing is slow by design
     for username, (agency_code, role) in USERS.items():
         user = User.objects.filter(username=username).first()
+        given, family = NAMES[username]
         if user is None:
-            user = User.objects.create(username=username, password=hashed)
+            user = User.objects.create(username=username, password=hashed, first_name=given, last_name=family)
             created["users"] += 1
+        elif not user.first_name:
+            user.first_name, user.last_name = given, family
+            user.save(update_fields=["first_name", "last_name"])
         membership_add(user=user, agency=Agency.objects.get(code=agency_code), role=role)
     return created

@@ -75,6 +75,8 @@ class AgencyKind(models.TextChoices):
     LOCAL_EXECUTIVE = "local_executive", _("Local executive body")
     MEDIA_MONITORING = "media_monitoring", _("Media monitoring")
     EDUCATION_MINISTRY = "education_ministry", _("Education ministry")
+    # KZ §26.1: the local education body ("білім ... органдары"), told immediately.
+    EDUCATION_AUTHORITY = "education_authority", _("Education authority")
     PLACEMENT = "placement", _("Placement organisation")
     PSYCHOLOGICAL_SUPPORT = "psychological_support", _("Psychological support centre")
     EDUCATION_OMBUDSMAN = "education_ombudsman", _("Education ombudsman")

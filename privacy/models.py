@@ -31,6 +31,18 @@ class AuditAction(models.TextChoices):
     MEETING_SCHEDULE = "meeting_schedule", _("Put on a commission meeting's agenda")
     MEETING_INVITE = "meeting_invite", _("Person invited to a commission meeting")
     DECISION_RECORD = "decision_record", _("Commission decision recorded")
+    COMPOSITION_APPROVE = "composition_approve", _("Commission composition approved")
+    MEETING_NOTICE = "meeting_notice", _("Meeting notice sent")
+    MEETING_ATTENDANCE = "meeting_attendance", _("Attendance marked")
+    MEETING_SUBSTITUTE = "meeting_substitute", _("Presiding or minute-taking member substituted")
+    MEETING_OPEN = "meeting_open", _("Meeting opened")
+    MEETING_CLOSE = "meeting_close", _("Meeting closed")
+    VOTE_CAST = "vote_cast", _("Vote cast")
+    MINUTES_FORMALISE = "minutes_formalise", _("Minutes formalised by order")
+    DECISION_COMMUNICATE = "decision_communicate", _("Decision communicated")
+    MEMBERSHIP_CHANGE = "membership_change", _("Agency membership changed")
+    LOGIN_LOCKED = "login_locked", _("Login locked after repeated failures")
+    DATA_EXPORT = "data_export", _("Personal data exported")
 
 
 class AuditEvent(models.Model):
