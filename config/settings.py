@@ -176,7 +176,12 @@ CELERY_BEAT_SCHEDULE = {
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
     "deliver-outbox": {"task": "notifications.tasks.deliver_outbox", "schedule": 10.0,
                        "options": {"expires": 10}},
+    "seal-audit": {"task": "privacy.tasks.seal_audit", "schedule": env.float("AUDIT_SEAL_INTERVAL_SECONDS", default=5.0),
+                   "options": {"expires": 30}},
 }
+# The audit trail's unsealed tail (privacy.audit): verify_audit fails when its oldest
+# event is older than this, i.e. when the sealer has stopped or a transaction hangs.
+AUDIT_SEAL_MAX_LAG_SECONDS = env.int("AUDIT_SEAL_MAX_LAG_SECONDS", default=300)
 
 # Field encryption (privacy.crypto). FIELD_ENCRYPTION_KEYS is a comma-separated
 # list of "key_id:base64_32_byte_key", newest first; BLIND_INDEX_KEY keys the

@@ -30,7 +30,7 @@ from notifications.models import (
     SatisfyEvent, StartEvent,
 )
 from privacy.audit import audit_record
-from privacy.models import AuditAction, AuditChainHead
+from privacy.models import AuditAction
 
 log = logging.getLogger(__name__)
 
@@ -413,10 +413,6 @@ def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_B
             moment = now or timezone.now()
             if not Deadline.objects.filter(state=DeadlineState.PENDING, next_check_at__lte=moment).exists():
                 break
-            # Lock the audit chain before the rows, in the order notice_send takes them
-            # (audit event, then the case's clocks): the other way round, a notice recorded
-            # while its clock is swept deadlocked (tests/faults/test_concurrent_sweeps.py).
-            AuditChainHead.objects.select_for_update().get_or_create(pk=1)
             batch = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("rule", "case__school", "case__jurisdiction")

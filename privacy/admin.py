@@ -10,7 +10,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "case_id"]
     list_filter = ["action"]
     list_select_related = ["actor"]
-    fields = ["at", "actor", "action", "case_id", "detail", "prev_hash", "hash"]
+    fields = ["at", "actor", "action", "case_id", "detail", "txid"]
     readonly_fields = fields
     # The trail grows without end: skip the second, unfiltered COUNT(*).
     show_full_result_count = False

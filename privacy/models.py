@@ -1,9 +1,12 @@
 """The append-only audit trail (DESIGN §6).
 
-Every event is chained to the one before it by a SHA-256 hash, so an edited or
-deleted row is detected by ``manage.py verify_audit``; the database itself
-refuses UPDATE and DELETE on the table (see the migration's triggers). Events
-hold ids and field names, never personal data.
+An event is written in the transaction of the action it records, with one
+INSERT and no lock, so audited reads never wait for each other or for the
+sweep. A sealer (``privacy.audit.audit_seal``, run by beat every few seconds)
+chains the committed events into SHA-256-linked seals; ``manage.py
+verify_audit`` detects an edited, removed or inserted event and reports the
+unsealed tail. The database refuses UPDATE and DELETE on events and seals (see
+the migrations' triggers). Events hold ids and field names, never personal data.
 """
 
 from django.conf import settings
@@ -46,6 +49,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
+    """One recorded action. Appended without any lock; ``privacy.audit.audit_seal`` chains it later."""
+
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -54,11 +59,14 @@ class AuditEvent(models.Model):
     # A plain id, not a foreign key: the trail outlives a purged case.
     case_id = models.UUIDField(null=True, blank=True, db_index=True)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The id of the transaction that wrote the event, set by the database (PostgreSQL:
+    # ``pg_current_xact_id()``, see migration 0006; SQLite, which has one writer at a
+    # time: 0). The chain runs in (txid, id) order, which no later commit can go back on.
+    txid = models.BigIntegerField(db_default=0, editable=False)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["txid", "id"], name="audit_chain_order_idx")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
@@ -66,8 +74,33 @@ class AuditEvent(models.Model):
         return f"#{self.pk} {self.action} {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-class AuditChainHead(models.Model):
-    """One row: the newest event's hash. Locking it serialises appends to the chain."""
+GENESIS_HASH = "0" * 64
 
-    last_event_id = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+class AuditSeal(models.Model):
+    """A link of the hash chain: the events after the previous seal, up to (last_txid, last_id).
+
+    Append-only like the events (migration 0006). Its hash covers the previous seal's
+    hash and every event of its range in order, so an edited, removed or inserted
+    event, or a removed seal, breaks the chain (``manage.py verify_audit``).
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    last_txid = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+
+
+class AuditChainHead(models.Model):
+    """One row: where the chain ends. Only the sealer locks it, so readers never wait on it."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_txid = models.BigIntegerField(default=-1)
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)

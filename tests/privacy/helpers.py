@@ -13,6 +13,7 @@ from cases.services import PartyInput
 from privacy import crypto
 
 APPEND_ONLY = importlib.import_module("privacy.migrations.0002_audit_append_only")
+SEALS = importlib.import_module("privacy.migrations.0006_audit_sealed_chain")
 
 
 def new_key() -> str:
@@ -63,8 +64,9 @@ def audit_triggers_disabled():
             # Django's foreign keys are checked at commit; ALTER TABLE needs none pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE privacy_auditevent DISABLE TRIGGER privacy_auditevent_append_only")
+            cursor.execute("ALTER TABLE privacy_auditseal DISABLE TRIGGER privacy_auditseal_append_only")
         elif connection.vendor == "sqlite":
-            for statement in APPEND_ONLY.SQLITE_DOWN:
+            for statement in APPEND_ONLY.SQLITE_DOWN + SEALS.SQLITE_DOWN:
                 cursor.execute(statement)
         else:
             raise NotImplementedError(connection.vendor)
@@ -77,7 +79,8 @@ def audit_triggers_disabled():
             if connection.vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("ALTER TABLE privacy_auditevent ENABLE TRIGGER privacy_auditevent_append_only")
+                cursor.execute("ALTER TABLE privacy_auditseal ENABLE TRIGGER privacy_auditseal_append_only")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
-                for statement in APPEND_ONLY.SQLITE_UP:
+                for statement in SEALS.SQLITE_UP:
                     cursor.execute(statement)
