@@ -9,15 +9,16 @@ writes, may not change) is a 404, exactly like one that does not exist.
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from agencies.selectors import agency_list
 from cases import permissions
 from cases.models import Case, Party
-from cases.selectors import case_get_for_user, case_list_visible_to, case_parties, case_read
+from cases.selectors import CaseListFilters, case_get_for_user, case_page, case_parties, case_read
 from cases.services import CaseInputError, PartyInput, ScreeningInput, case_register, party_add
 from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import Checklist, Sign
@@ -188,11 +189,65 @@ NOT_FOUND = OpenApiResponse(description="No such case, or not one you may see (o
 # --- Views --------------------------------------------------------------------
 
 
-class CasePagination(CursorPagination):
-    ordering = ("-received_at", "-id")
+class CaseListFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(CaseStatus.choices, required=False, help_text="Only cases in this status.")
+    urgent = serializers.BooleanField(default=False, help_text="Only urgent cases.")
+    overdue = serializers.BooleanField(default=False, help_text="Only cases with a breached statutory clock.")
+
+    def validate(self, attrs):
+        return CaseListFilters(**attrs)
+
+
+class CasePagination(BasePagination):
+    """Keyset pages from ``cases.selectors.case_page``: ``next`` carries the cursor after the
+    page's last (received_at, id); no count, no offset, and ``previous`` is always null
+    (follow ``next`` from the first page)."""
+
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def paginate(self, request, fetch) -> list:
+        """``fetch(cursor=, size=)`` returns (rows, next cursor or None); returns the rows."""
+        self.request = request
+        try:
+            size = min(max(int(request.query_params[self.page_size_query_param]), 1), self.max_page_size)
+        except (KeyError, ValueError):
+            size = self.page_size
+        rows, self.next_cursor = fetch(cursor=request.query_params.get(self.cursor_query_param), size=size)
+        return rows
+
+    def get_next_link(self):
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": None, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "example": "http://api.example.org/api/v1/cases/?cursor=cD0yMDI2LTAx"},
+                "previous": {"type": "string", "nullable": True, "format": "uri",
+                             "description": "Always null: pages are followed forward with `next`."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.cursor_query_param, "required": False, "in": "query",
+             "description": "The cursor of the next page, as given in `next`.", "schema": {"type": "string"}},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "description": f"Cases per page (default {self.page_size}, at most {self.max_page_size}).",
+             "schema": {"type": "integer"}},
+        ]
 
 
 class CaseListApi(generics.ListAPIView):
@@ -201,8 +256,13 @@ class CaseListApi(generics.ListAPIView):
     serializer_class = CaseListItemSerializer
     pagination_class = CasePagination
 
-    def get_queryset(self):
-        return case_list_visible_to(self.request.user)
+    @extend_schema(parameters=[CaseListFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        filters = CaseListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        rows = self.paginator.paginate(request, lambda cursor, size: case_page(
+            request.user, filters=filters.validated_data, cursor=cursor, size=size))
+        return self.paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(
         request=CaseCreateSerializer,

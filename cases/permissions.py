@@ -4,13 +4,17 @@ Codenames (DESIGN §4): ``view_case`` (the facts), ``view_case_identity`` (the
 parties' names and contacts), ``change_case``. Grants go mostly to an
 agency's case group, and to individual users where a role sees only its own
 reports (a class teacher).
+
+Every ``view_case`` grant also writes a ``CaseAccess`` row in the same
+transaction: the lists' copy of the grant, ordered like the lists, so that a
+page is an index range per grantee (``cases.selectors.case_page``). Single-object
+checks still ask guardian (``has_case_perm``).
 """
 
-from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, Subquery
-from guardian.shortcuts import assign_perm
+from django.db.models import Exists, OuterRef, Q
+from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from cases.models import Case, CaseAccess
 
 VIEW = "view_case"
 VIEW_IDENTITY = "view_case_identity"
@@ -19,14 +23,39 @@ CASE_TEAM_PERMS = (VIEW, VIEW_IDENTITY, CHANGE)
 SHARED_AGENCY_PERMS = (VIEW, VIEW_IDENTITY)
 
 
+def _access_add(case: Case, **grantee) -> None:
+    # ON CONFLICT DO NOTHING: granting twice (a second notice to the same agency) is a no-op.
+    CaseAccess.objects.bulk_create([CaseAccess(
+        case=case, received_at=case.received_at, status=case.status, is_urgent=case.is_urgent,
+        is_overdue=case.is_overdue, **grantee,
+    )], ignore_conflicts=True)
+
+
 def grant_to_group(case: Case, group, codenames=CASE_TEAM_PERMS) -> None:
     for codename in codenames:
         assign_perm(f"cases.{codename}", group, case)
+    if VIEW in codenames:
+        _access_add(case, group=group)
 
 
 def grant_to_user(case: Case, user, codenames=CASE_TEAM_PERMS) -> None:
     for codename in codenames:
         assign_perm(f"cases.{codename}", user, case)
+    if VIEW in codenames:
+        _access_add(case, user=user)
+
+
+def revoke_from_user(case: Case, user, codenames) -> None:
+    """Take back permissions granted to the user personally (not those of their groups)."""
+    for codename in codenames:
+        remove_perm(f"cases.{codename}", user, case)
+    if VIEW in codenames:
+        CaseAccess.objects.filter(case=case, user=user).delete()
+
+
+def user_perms_on(user, case: Case) -> set[str]:
+    """The codenames the user holds on the case personally (not through a group)."""
+    return set(get_user_perms(user, case))
 
 
 def has_case_perm(user, codename: str, case: Case) -> bool:
@@ -35,19 +64,30 @@ def has_case_perm(user, codename: str, case: Case) -> bool:
     return user.has_perm(f"cases.{codename}", case)
 
 
-def visible_cases_filter(user, codename: str = VIEW) -> Q:
-    """A filter for the cases a user holds a permission on, as EXISTS subqueries.
+def access_sync(case: Case) -> None:
+    """Copy the case's list columns into its access rows, after the case changed them."""
+    CaseAccess.objects.filter(case_id=case.pk).update(
+        received_at=case.received_at, status=case.status, is_urgent=case.is_urgent, is_overdue=case.is_overdue)
 
-    Not ``get_objects_for_user``: on large tables one subquery on the direct
-    foreign-key tables stays flat where that grows with the table (DESIGN §4).
+
+def grantees(user) -> tuple[int | None, list[int]]:
+    """(the user's id, their groups' ids): whose grants a user's lists read. One query."""
+    if not user.is_authenticated or not user.is_active:
+        return None, []
+    return user.pk, list(user.groups.values_list("pk", flat=True))
+
+
+def _grants_of(user) -> Q:
+    groups = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
+    return Q(user_id=user.pk) | Q(group_id__in=groups)
+
+
+def case_visible(user, case_ref=OuterRef("case_id")) -> Exists:
+    """Whether the user may see the case ``case_ref`` points at, for an annotation or a filter.
+
+    One probe of the access table by case (its unique (case, grantee) indexes), for
+    rows already chosen by something else (an inbox page, agenda items).
     """
     if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    permission = Permission.objects.filter(content_type__app_label="cases", codename=codename).values("pk")
-    by_user = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission_id=Subquery(permission)
-    )
-    by_group = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission_id=Subquery(permission)
-    )
-    return Q(Exists(by_user)) | Q(Exists(by_group))
+        return Exists(CaseAccess.objects.none())
+    return Exists(CaseAccess.objects.filter(_grants_of(user), case_id=case_ref))

@@ -3,6 +3,8 @@
 Every page that shows one case fetches it through ``_get_case_for_user``.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,6 +13,7 @@ from agencies.selectors import schools_for_intake
 from cases import selectors
 from cases.forms import PARTY_FIELD_BY_INPUT, CaseForm, PartyFormSet, is_blank_party
 from cases.services import CaseInputError, ScreeningInput, case_register
+from cases.vocabulary import CaseStatus
 from cases.warning_signs import Sign
 
 PAGE_SIZE = 50
@@ -26,11 +29,17 @@ def _get_case_for_user(request, case_id, perm="view_case"):
 
 @login_required
 def case_list(request):
-    urgent = request.GET.get("urgent") == "1"
-    cases = selectors.case_list_visible_to(request.user, filters={"urgent": urgent})
-    rows, next_cursor = selectors.case_page(cases, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    status = request.GET.get("status", "")
+    filters = selectors.CaseListFilters(
+        status=status if status in CaseStatus.values else "",
+        urgent=request.GET.get("urgent") == "1", overdue=request.GET.get("overdue") == "1",
+    )
+    rows, next_cursor = selectors.case_page(request.user, filters=filters, cursor=request.GET.get("cursor"),
+                                            size=PAGE_SIZE)
     return render(request, "cases/case_list.html", {
-        "cases": rows, "next_cursor": next_cursor, "urgent": urgent,
+        "cases": rows, "next_cursor": next_cursor, "urgent": filters.urgent,
+        "filter_query": urlencode({k: v for k, v in (("status", filters.status), ("urgent", int(filters.urgent)),
+                                                     ("overdue", int(filters.overdue))) if v}),
         "can_file": schools_for_intake(request.user).exists(),
     })
 

@@ -152,8 +152,8 @@ def meetings_with_visible_agenda(user, meetings: list) -> list:
     for meeting_id, case_id in Invitation.objects.filter(user=user, meeting_id__in=ids, revoked_at__isnull=True
                                                           ).values_list("meeting_id", "case_id"):
         invited.setdefault(meeting_id, set()).add(case_id)
-    visible = Case.objects.filter(permissions.visible_cases_filter(user))
-    items = (AgendaItem.objects.filter(meeting_id__in=ids, case__in=visible).select_related("case__school")
+    items = (AgendaItem.objects.filter(permissions.case_visible(user), meeting_id__in=ids)
+             .select_related("case__school")
              .order_by("meeting_id", "position"))
     by_meeting: dict = {}
     for item in items:
@@ -215,8 +215,7 @@ def agenda_for_user(user, meeting: Meeting, seat: Seat | None = None):
     """The agenda items whose case the reader may see (one query); invited persons see only
     the cases they were invited for."""
     seat = seat or seat_of(user, meeting)
-    visible = Case.objects.filter(permissions.visible_cases_filter(user))
-    qs = meeting.agenda.filter(case__in=visible)
+    qs = meeting.agenda.filter(permissions.case_visible(user))
     if not seat.internal:
         qs = qs.filter(case_id__in=seat.invited_case_ids)
     return qs.select_related("case__school").order_by("position")

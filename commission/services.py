@@ -10,7 +10,6 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
-from guardian.shortcuts import get_user_perms, remove_perm
 
 from agencies.models import AgencyKind, Membership, StaffRole
 from cases import permissions
@@ -236,7 +235,7 @@ def invitation_add(*, user, meeting: Meeting, case: Case, invitee, consent_recor
         return invitation
     # Record which permissions this invitation adds, so that closing the meeting takes back
     # exactly these, never access the person holds on their own (the teacher who filed the report).
-    held = set(get_user_perms(invitee, case))
+    held = permissions.user_perms_on(invitee, case)
     granted = [codename for codename in MEMBER_READ_PERMS if codename not in held]
     invitation = Invitation.objects.create(meeting=meeting, case=case, user=invitee, consent_recorded=True,
                                            granted_perms=granted)
@@ -429,8 +428,7 @@ def _invitation_revoke(invitation: Invitation, now: dt.datetime) -> None:
         other.granted_perms = sorted(set(other.granted_perms) | set(granted))
         other.save(update_fields=["granted_perms"])
     else:
-        for codename in granted:
-            remove_perm(f"cases.{codename}", invitation.user, invitation.case)
+        permissions.revoke_from_user(invitation.case, invitation.user, granted)
     invitation.revoked_at = now
     invitation.save(update_fields=["revoked_at"])
 

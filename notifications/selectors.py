@@ -11,7 +11,7 @@ import base64
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
@@ -119,11 +119,10 @@ def inbox_for_user(user):
     ``case_visible`` tells whether the reader may open the case (the notice shared
     it with the agency's case workers; an ombudsman office sees only the notice).
     """
-    visible = Case.objects.filter(permissions.visible_cases_filter(user), pk=OuterRef("case_id"))
     return (
         Notice.objects.filter(to_agency_id__in=_user_agency_ids(user))
         .select_related("case__school", "case__jurisdiction", "to_agency")
-        .annotate(case_visible=Exists(visible))
+        .annotate(case_visible=permissions.case_visible(user))
         .order_by("-sent_at", "-pk")
     )
 
@@ -183,7 +182,6 @@ def recent_messages(user, *, limit: int = 50) -> list[OutboxMessage]:
     ``case_visible`` tells whether the reader may open the case: an escalation can
     reach an ombudsman office that sees no case detail.
     """
-    visible = Case.objects.filter(permissions.visible_cases_filter(user), pk=OuterRef("case_id"))
     return list(_in_app(user).select_related("case__school", "case__jurisdiction")
-                .annotate(case_visible=Exists(visible)).order_by("-created_at")[:limit])
+                .annotate(case_visible=permissions.case_visible(user)).order_by("-created_at")[:limit])
 
