@@ -251,3 +251,14 @@ def case_share_with_agency(*, case: Case, agency: Agency, by=None) -> None:
     permissions.grant_to_group(case, agency.case_group, permissions.SHARED_AGENCY_PERMS)
     audit_record(actor=by, action=AuditAction.CASE_SHARE, case_id=case.pk,
                  detail={"agency": agency.code})
+
+
+def case_overdue_set(*, case: Case, overdue: bool) -> None:
+    """Mark the case as having a breached statutory clock, or clear the mark; the lists
+    filter on it. The caller decides (notifications knows the clocks) and holds the case's
+    row lock, so that a breach and a late meeting of two clocks cannot cross."""
+    if case.is_overdue == overdue:
+        return
+    case.is_overdue = overdue
+    case.save(update_fields=["is_overdue", "updated_at"])
+    permissions.access_sync(case)

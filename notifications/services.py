@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
 from cases.models import Case, Party
-from cases.services import CaseInputError, case_share_with_agency
+from cases.services import CaseInputError, case_overdue_set, case_share_with_agency
 from cases.vocabulary import PartyRole
 from notifications import messages
 from notifications.calendar import WorkingCalendar, due_at_for
@@ -92,13 +92,23 @@ def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
 
 # --- Satisfying clocks ---------------------------------------------------------------------
 
+def _case_overdue_refresh(case_id) -> None:
+    """Keep the case's overdue mark true exactly while one of its clocks is breached."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    breached = Deadline.objects.filter(case_id=case_id, state=DeadlineState.BREACHED).exists()
+    case_overdue_set(case=case, overdue=breached)
+
+
 def _meet(deadline: Deadline, at: dt.datetime, *, by=None) -> None:
+    was_breached = deadline.state == DeadlineState.BREACHED
     deadline.state = DeadlineState.MET if at <= deadline.due_at else DeadlineState.MET_LATE
     deadline.met_at = at
     deadline.next_check_at = None
     deadline.save(update_fields=["state", "met_at", "next_check_at"])
     audit_record(actor=by, action=AuditAction.DEADLINE_MET, case_id=deadline.case_id,
                  detail={"rule": deadline.rule.code, "state": deadline.state})
+    if was_breached:
+        _case_overdue_refresh(deadline.case_id)
 
 
 def _notice_covers(deadline: Deadline, notices: list[Notice]) -> dt.datetime | None:
@@ -281,9 +291,12 @@ def deadline_waive(*, user, deadline: Deadline, reason: str) -> Deadline:
         errors["__all__"] = [_("Only the school head or the responsible agency's head can waive a deadline.")]
     if errors:
         raise CaseInputError(errors)
+    was_breached = deadline.state == DeadlineState.BREACHED
     deadline.state, deadline.waived_reason, deadline.waived_by = DeadlineState.WAIVED, reason.strip(), user
     deadline.next_check_at = None
     deadline.save(update_fields=["state", "waived_reason", "waived_by", "next_check_at"])
+    if was_breached:
+        _case_overdue_refresh(deadline.case_id)
     audit_record(actor=user, action=AuditAction.DEADLINE_WAIVE, case_id=deadline.case_id,
                  detail={"rule": deadline.rule.code})
     return deadline
@@ -395,6 +408,7 @@ def _deadline_process(deadline: Deadline, now: dt.datetime) -> None:
         deadline.save(update_fields=["state", "next_check_at"])
         audit_record(actor=None, action=AuditAction.DEADLINE_BREACH, case_id=deadline.case_id,
                      detail={"rule": deadline.rule.code})
+        _case_overdue_refresh(deadline.case_id)
         return
     due_reminders = sum(1 for t in _reminder_times(deadline) if t <= now)
     if due_reminders > deadline.reminders_sent:
