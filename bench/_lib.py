@@ -1,4 +1,4 @@
-"""Helpers for the benchmarks in bench/ (not an entry point: run bench/sweep.py).
+"""Helpers for the benchmarks in bench/ (not an entry point: run bench/sweep.py or bench/lists.py).
 
 Everything that touches Django is imported lazily, after ``configure()`` has
 put the benchmark's own database, broker and keys into the environment.
@@ -237,6 +237,25 @@ def median(values) -> float:
     return statistics.median(values)
 
 
+def write_section(path: Path, heading: str, text: str) -> None:
+    """Put ``text`` (which starts with ``heading``, a top-level "# …" line) into the results
+    file in place of that section, keeping the other benchmarks' sections."""
+    old = path.read_text() if path.exists() else ""
+    sections, current = [], []
+    for line in old.splitlines():
+        if line.startswith("# ") and current:
+            sections.append(current)
+            current = []
+        current.append(line)
+    if current:
+        sections.append(current)
+    body = [s for s in ("\n".join(lines).strip() for lines in sections) if s]
+    kept = [s for s in body if not s.startswith(heading)]
+    position = next((i for i, s in enumerate(body) if s.startswith(heading)), len(body))
+    kept.insert(min(position, len(kept)), text.strip())
+    path.write_text("\n\n".join(kept) + "\n")
+
+
 def machine_info() -> dict:
     import celery
     import django
@@ -260,4 +279,4 @@ def machine_info() -> dict:
 
 
 if __name__ == "__main__":
-    print("bench/_lib.py holds helpers; the benchmark is bench/sweep.py")
+    print("bench/_lib.py holds helpers; the benchmarks are bench/sweep.py and bench/lists.py")

@@ -292,7 +292,7 @@ def main(argv=None) -> int:
     _lib.remove_generated()
     cost.append(bench_level(levels[0], args.reps, label=" (again)"))
     text = report(info, args, cost, lateness, time.perf_counter() - began)
-    Path(args.results).write_text(text + "\n")
+    _lib.write_section(Path(args.results), "# Sweep benchmark", text)
     log("\n" + text)
     log(f"Written to {args.results}")
     return 0
