@@ -142,7 +142,8 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
         + ") AS granted ORDER BY received_at DESC, case_id DESC LIMIT %s) AS page"
     )
     params = [p for _, range_params in ranges for p in range_params] + [limit]
-    rows = list(Case.objects.select_related("school", "jurisdiction")
+    # A list shows facts only: the sealed description stays in the database.
+    rows = list(Case.objects.select_related("school", "jurisdiction").defer("description")
                 .filter(pk__in=RawSQL(page_sql, params)).order_by("-received_at", "-id"))
     if len(rows) <= size:
         return rows, None
