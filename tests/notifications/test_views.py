@@ -89,7 +89,7 @@ def test_the_case_page_shows_the_four_one_hour_clocks_with_countdowns(client, pe
         due_utc = deadline.due_at.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
         assert f'data-due="{due_utc}"' in tr
         # Shown in the case's local time (Kazakhstan, UTC+5), not UTC.
-        assert timezone.localtime(deadline.due_at, KZ_ZONE).strftime("%-I:%M") in tr
+        assert timezone.localtime(deadline.due_at, KZ_ZONE).strftime("%H:%M") in tr
         assert "state-pending" in tr and "left" in tr
         assert "Head" in tr and kz_case.school.name in tr
         assert "Waive" in tr
@@ -337,7 +337,7 @@ def test_the_guardianship_authority_sees_the_notice_and_acknowledges_it(client, 
     assert first is not None and notice.acknowledged_by == persona("kz-guardianship")
     shown = timezone.localtime(first, KZ_ZONE)
     tr = row(client.get(reverse("notifications:inbox")).content.decode(), f"notice-{notice.pk}")
-    assert "Acknowledge</button>" not in tr and shown.strftime("%-I:%M") in tr
+    assert "Acknowledge</button>" not in tr and shown.strftime("%H:%M") in tr
 
     # Acknowledging again keeps the first time; the school sees it on the case page.
     client.post(reverse("notifications:inbox_acknowledge", args=[notice.pk]))
@@ -345,7 +345,7 @@ def test_the_guardianship_authority_sees_the_notice_and_acknowledges_it(client, 
     assert notice.acknowledged_at == first
     assert case_page(client, kz_case).status_code == 200
     client.force_login(persona("kz-head"))
-    assert shown.strftime("%-I:%M") in row(case_page(client, kz_case).content.decode(), f"notice-{notice.pk}")
+    assert shown.strftime("%H:%M") in row(case_page(client, kz_case).content.decode(), f"notice-{notice.pk}")
 
 
 def test_acknowledging_with_htmx_returns_the_row(client, persona, kz_case):
