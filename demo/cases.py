@@ -89,7 +89,9 @@ def parent(family, given, patronymic, represents, phone, **extra):
 
 
 D = dt.date
-KZ_ALL_NOTICES = ("kz-guardianship", "kz-bkkk", "kz-police", "kz-111", "kz-bku", "kz-bkou")
+# KZ §26.1: the other authorities a school tells at once, besides those of §18.2–§18.3, §21, §25.
+KZ_AUTHORITIES = ("kz-prosecutor", "kz-education", "kz-health", "kz-social")
+KZ_ALL_NOTICES = ("kz-guardianship", "kz-bkkk", "kz-police", "kz-111", "kz-bku", "kz-bkou", *KZ_AUTHORITIES)
 
 # Synthetic people only: the names are common ones, put together at random; the phone numbers are not in use.
 CASES = [
@@ -121,7 +123,8 @@ CASES = [
                  Notify(20 * MIN, "kz-111"),
                  Notify(35 * MIN, "kz-bkkk", channel=NoticeChannel.EMAIL),
                  Notify(40 * MIN, "kz-bku", channel=NoticeChannel.EMAIL),
-                 Notify(40 * MIN, "kz-bkou", channel=NoticeChannel.EMAIL)),
+                 Notify(40 * MIN, "kz-bkou", channel=NoticeChannel.EMAIL),
+                 *(Notify(45 * MIN, code, channel=NoticeChannel.EMAIL) for code in KZ_AUTHORITIES)),
         note="notified: every notice within the hour; police and guardianship acknowledged, 111 not",
     ),
     DemoCase(
@@ -156,6 +159,7 @@ CASES = [
                  Notify(25 * MIN, "kz-bkkk", channel=NoticeChannel.EMAIL),
                  Notify(30 * MIN, "kz-bku", channel=NoticeChannel.EMAIL),
                  Notify(30 * MIN, "kz-bkou", channel=NoticeChannel.EMAIL),
+                 *(Notify(35 * MIN, code, channel=NoticeChannel.EMAIL) for code in KZ_AUTHORITIES),
                  Notify(1 * H, "kz-kikkk", channel=NoticeChannel.RAPID)),
         # KZ §45: the minors' commission decides on placement within 12 hours of the report.
         events=(Event(StartEvent.PLACEMENT_FLAGGED, 55 * MIN, "kz-head"),),
