@@ -69,10 +69,11 @@ class PartyForm(forms.Form):
     )
 
     def to_input(self, *, number_to_index: dict[int, int]) -> PartyInput:
+        """What parsed: a refused form still gives its other fields to the service's checks."""
         data = self.cleaned_data
         represents = data.get("represents_number")
         return PartyInput(
-            role=data["role"], family_name=data.get("family_name", ""),
+            role=data.get("role", ""), family_name=data.get("family_name", ""),
             given_name=data.get("given_name", ""), patronymic=data.get("patronymic", ""),
             birth_date=data.get("birth_date"), identity_number=data.get("identity_number", ""),
             class_name=data.get("class_name", ""), phone=data.get("phone", ""),

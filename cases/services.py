@@ -130,6 +130,27 @@ def _case_errors(*, user, school, received_at, incident_at, channel, kinds, form
     return errors
 
 
+def case_register_errors(
+    *, user, school: Agency | None, received_at: datetime | None, incident_at: datetime | None,
+    channel: str | None, kinds: list[str], forms: list[str] = (), places: list[str] = (),
+    parties: list[PartyInput], screening: ScreeningInput | None = None,
+) -> dict:
+    """What ``case_register`` would refuse in this input (``CaseInputError.errors``), saving nothing.
+
+    A form whose own fields did not all parse passes what did (``None`` or empty
+    for the rest), so one submit reports every problem at once.
+    """
+    errors = _case_errors(
+        user=user, school=school, received_at=received_at, incident_at=incident_at,
+        channel=channel, kinds=list(kinds), forms=list(forms), places=list(places), parties=parties,
+    )
+    if screening and screening.signs:
+        allowed = CHECKLIST_SIGNS.get(screening.checklist)
+        if allowed is None or any(s not in allowed for s in screening.signs):
+            _add(errors, "screening", _("Tick signs from the checklist only."))
+    return errors
+
+
 def _next_register_number(school: Agency, year: int) -> int:
     RegisterCounter.objects.bulk_create(
         [RegisterCounter(school=school, year=year)], ignore_conflicts=True
@@ -169,14 +190,10 @@ def case_register(
 ) -> Case:
     """File a report (SPEC §2). All or nothing: on any error nothing is saved."""
     forms, places = list(forms), list(places)
-    errors = _case_errors(
-        user=user, school=school, received_at=received_at, incident_at=incident_at,
-        channel=channel, kinds=kinds, forms=forms, places=places, parties=parties,
+    errors = case_register_errors(
+        user=user, school=school, received_at=received_at, incident_at=incident_at, channel=channel,
+        kinds=kinds, forms=forms, places=places, parties=parties, screening=screening,
     )
-    if screening and screening.signs:
-        allowed = CHECKLIST_SIGNS.get(screening.checklist)
-        if allowed is None or any(s not in allowed for s in screening.signs):
-            _add(errors, "screening", _("Tick signs from the checklist only."))
     if errors:
         raise CaseInputError(errors)
 
