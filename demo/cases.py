@@ -89,9 +89,12 @@ def parent(family, given, patronymic, represents, phone, **extra):
 
 
 D = dt.date
-# KZ §26.1: the other authorities a school tells at once, besides those of §18.2–§18.3, §21, §25.
+# KZ §26.1: the other authorities a school tells at once, besides those of §18.2–§18.3, §21, §25;
+# and the numbered notice to the commission on minors' affairs (KZ §24).
 KZ_AUTHORITIES = ("kz-prosecutor", "kz-education", "kz-health", "kz-social")
-KZ_ALL_NOTICES = ("kz-guardianship", "kz-bkkk", "kz-police", "kz-111", "kz-bku", "kz-bkou", *KZ_AUTHORITIES)
+KZ_ALL_NOTICES = ("kz-guardianship", "kz-bkkk", "kz-police", "kz-111", "kz-bku", "kz-bkou", *KZ_AUTHORITIES,
+                  "kz-kikkk")
+KZ_ACKNOWLEDGED_BY = {"kz-police": "kz-police", "kz-kikkk": "kz-minors-commission"}
 
 # Synthetic people only: the names are common ones, put together at random; the phone numbers are not in use.
 CASES = [
@@ -124,7 +127,8 @@ CASES = [
                  Notify(35 * MIN, "kz-bkkk", channel=NoticeChannel.EMAIL),
                  Notify(40 * MIN, "kz-bku", channel=NoticeChannel.EMAIL),
                  Notify(40 * MIN, "kz-bkou", channel=NoticeChannel.EMAIL),
-                 *(Notify(45 * MIN, code, channel=NoticeChannel.EMAIL) for code in KZ_AUTHORITIES)),
+                 *(Notify(45 * MIN, code, channel=NoticeChannel.EMAIL) for code in KZ_AUTHORITIES),
+                 Notify(50 * MIN, "kz-kikkk", channel=NoticeChannel.EMAIL)),
         note="notified: every notice within the hour; police and guardianship acknowledged, 111 not",
     ),
     DemoCase(
@@ -175,8 +179,7 @@ CASES = [
                  PartyInput(role="initiator", family_name="Әбілов", given_name="Асқар", patronymic="Жомартұлы",
                             is_minor=False, is_alleged_perpetrator=True)),
         notices_by="kz-head",
-        notices=tuple(Notify(20 * MIN, code, ack_by="kz-police" if code == "kz-police" else "")
-                      for code in KZ_ALL_NOTICES) + (Notify(45 * MIN, "kz-kikkk", ack_by="kz-minors-commission"),),
+        notices=tuple(Notify(20 * MIN, code, ack_by=KZ_ACKNOWLEDGED_BY.get(code, "")) for code in KZ_ALL_NOTICES),
         events=(Event(StartEvent.PLACEMENT_FLAGGED, 40 * MIN, "kz-head"),
                 Event(SatisfyEvent.PLACEMENT_DECIDED, 8 * H, "kz-minors-commission")),
         note="decided: placement decided by the minors' commission within 12 hours (met)",
