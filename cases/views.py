@@ -47,7 +47,7 @@ def _apply_errors(errors: dict, case_form: CaseForm, party_forms: list, kept_pos
         if field is None or field not in refused[id(form)]:
             form.add_error(field, message)
 
-    field_map = {"forms": "form_types", "screening": "signs"}
+    field_map = {"forms": "form_types", "screening": "signs", "submission_key": None}
     for name, messages in errors.items():
         if name == "parties":
             for index, party_errors in messages.items():
@@ -92,9 +92,13 @@ def case_new(request):
         try:
             case = case_register(
                 user=request.user, description=data["description"], **checked,
+                # The form's one-time key: a second send of this form gets the case the first filed.
+                submission_key=str(data["submission_key"] or ""),
             )
         except CaseInputError as exc:
             _apply_errors(exc.errors, case_form, formset.forms, kept)
+            if "submission_key" in exc.errors:
+                case_form.renew_submission_key()
         else:
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/case_new.html", {"form": case_form, "formset": formset}, status=400)

@@ -22,6 +22,7 @@ from cases.models import Case
 from cases.services import CaseInputError
 from commission import selectors, services
 from commission.minutes import minutes_download
+from config import limits
 from commission.models import (
     Commission, Composition, Decision, Meeting, MeetingStatus, Position, Question, Speciality, Vote, VoteChoice,
 )
@@ -248,10 +249,10 @@ class MeetingScheduleSerializer(serializers.Serializer):
     school = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(kind=AgencyKind.SCHOOL),
                                                 help_text="The school's agency id.")
     starts_at = serializers.DateTimeField()
-    place = serializers.CharField(allow_blank=True)
+    place = serializers.CharField(allow_blank=True, max_length=Meeting._meta.get_field("place").max_length)
     cases = _SchedulableCaseField(queryset=Case.objects.none(), many=True, pk_field=serializers.UUIDField(),
                                   help_text="Ids of open cases of the school to put on the agenda, in order.")
-    late_reason = serializers.CharField(allow_blank=True, default="",
+    late_reason = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
                                         help_text="Required when the meeting is later than a case's "
                                                   "3-working-day deadline (UA II.2).")
 
@@ -282,7 +283,8 @@ class VoteCastSerializer(serializers.Serializer):
 
     question = _QuestionField(queryset=Question.objects.none(), help_text="A question of this meeting.")
     choice = serializers.ChoiceField(VoteChoice.choices)
-    dissent = serializers.CharField(allow_blank=True, default="", help_text="An optional dissenting opinion.")
+    dissent = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
+                                    help_text="An optional dissenting opinion.")
 
 
 # --- Views ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from cases.models import Party
 from cases.selectors import case_get_for_user
 from cases.services import CaseInputError
 from cases.vocabulary import PartyRole
+from config import limits
 from notifications import selectors, services
 from notifications.models import DeadlineState, Notice, NoticeChannel
 
@@ -121,7 +122,7 @@ class EventSerializer(serializers.Serializer):
 
 class WaiveSerializer(serializers.Serializer):
     # Blank passes here so that the service reports it with its message.
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
 
 
 # --- Views --------------------------------------------------------------------
