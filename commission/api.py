@@ -161,7 +161,9 @@ class TallySerializer(serializers.Serializer):
     abstentions = serializers.IntegerField(source="abstain")
     needed = serializers.IntegerField(help_text="Votes for needed: a majority of the approved composition.")
     closed = serializers.BooleanField()
-    passed = serializers.BooleanField(allow_null=True, help_text="The outcome once the vote is closed.")
+    passed = serializers.BooleanField(allow_null=True, help_text=(
+        "The outcome once the vote is closed: true adopted, false rejected by a majority against; null "
+        "while open, or when closed with no decision reached (UA IV.7)."))
     decided_by_chair = serializers.BooleanField()
 
 
@@ -255,6 +257,10 @@ class MeetingScheduleSerializer(serializers.Serializer):
     late_reason = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
                                         help_text="Required when the meeting is later than a case's "
                                                   "3-working-day deadline (UA II.2).")
+    short_notice_reason = serializers.CharField(
+        allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
+        help_text="Required when the notice can no longer be given by 18:00 of the day before the meeting "
+                  "(UA IV.6).")
 
 
 class _MemberField(serializers.PrimaryKeyRelatedField):

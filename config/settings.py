@@ -173,6 +173,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # DESIGN §2: the sweep claims due deadlines from the database at least every 30 s.
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=15)
+# UA IV.4, IV.6: a commission meeting opens at its time, or this many minutes before it.
+COMMISSION_OPEN_GRACE_MINUTES = env.int("COMMISSION_OPEN_GRACE_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
