@@ -356,6 +356,11 @@ def _ladder_recipients(deadline: Deadline, steps: list[str]) -> list:
                    memberships__agency__kind__in=LADDER_AGENCY_KINDS[step]) & (
                 Q(memberships__agency__region_id=case.school.region_id)
                 | Q(memberships__agency__region__isnull=True))
+    if rule.responsible_agency_kind == AgencyKind.SCHOOL:
+        # KZ §5: "Әрбір білім беру ұйымында педагогтер арасынан балаларды зорлық-зомбылықтан ...
+        # қорғау жөніндегі үйлестіруші тағайындалуы тиіс": the school's protection coordinator
+        # works its cases, so every reminder and breach of a school's clock reaches them too.
+        q |= Q(memberships__agency_id=case.school_id, memberships__role=StaffRole.COORDINATOR)
     return list(get_user_model().objects.filter(q, is_active=True).distinct())
 
 

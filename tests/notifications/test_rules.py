@@ -300,22 +300,24 @@ def test_reminders_at_half_time_and_90_percent_then_the_breach_goes_up_the_ladde
         deadlines_sweep()
     [first] = guardianship_escalations(kz_case)
     assert (first.kind, first.step) == ("reminder", 1)
-    assert recipients(first) == {"kz-head"}   # the responsible people only
+    # the responsible people: the head and the school's protection coordinator (KZ §5)
+    assert recipients(first) == {"kz-head", "kz-coordinator"}
 
     with at(KZ_RECEIVED + dt.timedelta(minutes=54)):
         deadlines_sweep()
     first_again, second = guardianship_escalations(kz_case)
     assert (second.kind, second.step) == ("reminder", 2)
-    assert recipients(second) == {"kz-head"}
+    assert recipients(second) == {"kz-head", "kz-coordinator"}
 
     with at(KZ_RECEIVED + dt.timedelta(minutes=60)):
         deadlines_sweep()
         assert deadlines_sweep() == 0
     *_, breach = guardianship_escalations(kz_case)
     assert (breach.kind, breach.step) == ("breach", 0)
-    # school head (responsible and agency head), the regional ombudsman, the akimat's staff;
-    # not the national ombudsman, not the coordinator, not another region's or country's staff.
-    assert recipients(breach) == {"kz-head", "kz-regional-ombudsman", "kz-akimat-officer"}
+    # school head (responsible and agency head), the school's coordinator (KZ §5), the regional
+    # ombudsman, the akimat's staff; not the national ombudsman, not another school's coordinator,
+    # not another region's or country's staff.
+    assert recipients(breach) == {"kz-head", "kz-coordinator", "kz-regional-ombudsman", "kz-akimat-officer"}
     assert deadline(kz_case, "kz.guardianship_notice").state == DeadlineState.BREACHED
     assert len(guardianship_escalations(kz_case)) == 3
     assert AuditEvent.objects.filter(action="deadline_breach", case_id=kz_case.pk,
@@ -335,7 +337,7 @@ def test_the_ua_breach_ladder_has_no_ombudsman(persona, ua_case):
         deadlines_sweep()
     breach = Escalation.objects.get(deadline__case=ua_case, deadline__rule__code="ua.police_notice",
                                     kind="breach")
-    assert recipients(breach) == {"ua-head"}
+    assert recipients(breach) == {"ua-head", "ua-coordinator"}
 
 
 def test_a_notice_after_the_breach_is_met_late(persona, kz_case):
