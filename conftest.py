@@ -38,6 +38,14 @@ def _isolated_keys(settings, tmp_path_factory):
     crypto.reset_keyring()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """API throttle counts live in the process's cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _load_demo_world():
     """The demo world plus the shipped protocols: a transactional test (browser,
     faults) empties every table, the migrations' data included."""
