@@ -162,11 +162,13 @@ def test_a_whole_commission_meeting(live_server, demo, persona, file_case, new_p
     lines = text.splitlines()
     for username in PRESENT:
         expected = labels["against"] if username == "ua-teacher" else labels["for"]
-        # the vote table: the member's name, then their vote
-        assert any(line.strip() == username and lines[i + 1].strip() == expected
+        # the vote table: the member's name (never the login), then their vote
+        name = persona(username).get_full_name()
+        assert any(line.strip() == name and lines[i + 1].strip() == expected
                    for i, line in enumerate(lines[:-1])), username
     assert DISSENT in text.replace("\n", " ") and "12-од" in text
     assert "Ахметов" not in text
+    assert not [username for username in PRESENT if username in text]
 
     head.goto(f"{base}/commission/schools/{school_id}/composition/")
     assert "15-од" in head.inner_text("#in-force")
