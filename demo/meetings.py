@@ -12,16 +12,19 @@ import zoneinfo
 from django.utils import timezone
 
 from agencies.models import Agency
-from commission.models import Meeting
+from commission.models import Meeting, MeetingNoticeChannel
 from commission.services import (
     attendance_mark, decision_communicate, decision_record, meeting_close, meeting_deadline_conflicts,
-    meeting_open, meeting_schedule, meeting_send_notice, minutes_formalise, question_close, vote_cast,
+    meeting_notice_cutoff_passed, meeting_notice_record, meeting_open, meeting_schedule, meeting_send_notice,
+    minutes_formalise, question_close, vote_cast,
 )
 from notifications.calendar import WorkingCalendar
 
 SCHOOL = "ua-school-1"
 PLACE = "Кабінет директора, ліцей №1"
 ABSENT = ("ua-teacher-2", "ua-social-centre")
+SHORT_NOTICE = ("Потерпілого щодня принижують у їдальні, він боїться приходити до ліцею: засідання скликано "
+                "невідкладно, членів комісії та заявницю повідомлено в день засідання.")
 AGAINST = {"ua-teacher": "Вважаю, що конфлікт був взаємним: хлопці сварилися й раніше, "
                          "тому це не булінг, а сварка, яку треба розв'язати через медіацію."}
 DECISION = {
@@ -58,9 +61,21 @@ def schedule_today(story, case) -> Meeting:
     """Schedule the meeting for the moment M (it must be ahead when scheduled) and send its notice."""
     secretary = story.users["ua-secretary"]
     starts_at = max(story.moment, timezone.now() + dt.timedelta(seconds=1))
-    meeting = meeting_schedule(user=secretary, school=_school(), starts_at=starts_at, place=PLACE, cases=[case],
-                               late_reason=_late_reason([case], starts_at))
-    return meeting_send_notice(user=secretary, meeting=meeting)
+    school = _school()
+    # UA IV.6: a meeting the same day cannot be notified by 18:00 of the day before; the reason is recorded.
+    short_notice = SHORT_NOTICE if meeting_notice_cutoff_passed(school, starts_at) else ""
+    meeting = meeting_schedule(user=secretary, school=school, starts_at=starts_at, place=PLACE, cases=[case],
+                               late_reason=_late_reason([case], starts_at), short_notice_reason=short_notice)
+    meeting = meeting_send_notice(user=secretary, meeting=meeting)
+    _tell_applicant(secretary, meeting, case)
+    return meeting
+
+
+def _tell_applicant(secretary, meeting: Meeting, case) -> None:
+    """UA IV.6: the applicant (the first legal representative, who reported) is told by phone."""
+    applicant = case.parties.filter(role="legal_representative").order_by("position").first()
+    meeting_notice_record(user=secretary, meeting=meeting, case=case, channel=MeetingNoticeChannel.PHONE,
+                          sent_at=timezone.now(), party=applicant)
 
 
 def _working_days_ahead(days: int, at: dt.time) -> dt.datetime:
@@ -75,11 +90,15 @@ def _working_days_ahead(days: int, at: dt.time) -> dt.datetime:
 
 
 def schedule_upcoming(story) -> Meeting:
-    """Two open cases, one of them late (its reason recorded); the notice is still to send."""
+    """Two open cases, one of them late (its reason recorded); one applicant told, the members' notice
+    still to send (its clock runs to 18:00 of the day before)."""
     cases = [story.cases["ua-scheduled"], story.cases["ua-breached"]]
     starts_at = _working_days_ahead(2, dt.time(14, 30))
-    return meeting_schedule(user=story.users["ua-secretary"], school=_school(), starts_at=starts_at,
-                            place=PLACE, cases=cases, late_reason=_late_reason(cases, starts_at))
+    secretary = story.users["ua-secretary"]
+    meeting = meeting_schedule(user=secretary, school=_school(), starts_at=starts_at,
+                               place=PLACE, cases=cases, late_reason=_late_reason(cases, starts_at))
+    _tell_applicant(secretary, meeting, cases[0])
+    return meeting
 
 
 def hold(story, meeting: Meeting) -> Meeting:

@@ -107,6 +107,8 @@ def ua_commission_held_a_meeting_with_a_decision_and_has_one_ahead():
     meetings = list(meeting_list_visible_to(user("ua-head")))
     held = next(m for m in meetings if m.status == MeetingStatus.CLOSED)
     assert held.minutes_order_number and held.decision_communicated_at
+    # Held the day it was called: the short notice has its reason (UA IV.6); the applicant was told.
+    assert held.short_notice_reason and held.outside_notices.count() == 1
     item = held.agenda.get()
     assert item.decision.bullying_confirmed and item.decision.monitoring.count() == 2
     assert held.attendance.filter(present=True).count() == 7
@@ -116,6 +118,7 @@ def ua_commission_held_a_meeting_with_a_decision_and_has_one_ahead():
     assert upcoming.starts_at > timezone.now() and upcoming.agenda.count() == 2
     # The late case on the agenda carries the recorded reason (UA II.2).
     assert upcoming.late_reason
+    assert upcoming.notice_sent_at is None and upcoming.outside_notices.count() == 1
     assert Meeting.objects.count() == 2
 
 
