@@ -51,12 +51,14 @@ def _load_demo_world():
     faults) empties every table, the migrations' data included."""
     from agencies.models import Jurisdiction
     from commission.demo import load_commission_demo
-    from notifications.models import DeadlineRule
-    from notifications.protocols import load_protocols
+    from notifications.models import DeadlineRule, NoticeRoute
+    from notifications.protocols import load_notice_routes, load_protocols
 
     load_demo(password=DEMO_PASSWORD)
     if not DeadlineRule.objects.exists():
         load_protocols(DeadlineRule, Jurisdiction)
+    if not NoticeRoute.objects.exists():
+        load_notice_routes(NoticeRoute, Jurisdiction)
     load_commission_demo()
 
 

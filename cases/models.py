@@ -100,7 +100,9 @@ class Party(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="representatives",
         verbose_name=_("represents"),
     )
-    # KZ §19.5, DESIGN §7: never notify a parent who is the alleged perpetrator.
+    # DESIGN §7 (a design rule; no paragraph of the sources says it): never notify a parent who
+    # is the alleged perpetrator. UA I.6 and II.2 ask for "at least one" parent, so another is told;
+    # violence by a parent goes to the guardianship authority and the mobile group (KZ §19.5).
     is_alleged_perpetrator = models.BooleanField(_("alleged perpetrator"), default=False)
 
     family_name = EncryptedCharField(_("family name"))

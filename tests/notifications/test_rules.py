@@ -36,6 +36,14 @@ SHIPPED = {
                          ["police", "contact_centre_111"], False, "KZ §18.2, §26.1"),
     "kz.ombudsman_notice": ("elapsed", 1 * HOUR, "case_received", "case_received", "notice_sent",
                             ["national_ombudsman", "regional_ombudsman"], False, "KZ §18.3, §26.1"),
+    "kz.authorities_notice": ("elapsed", 1 * HOUR, "case_received", "case_received", "notice_sent",
+                              ["prosecutor", "education_authority", "health", "social_protection"], False,
+                              "KZ §26.1"),
+    "kz.minors_commission_notice": ("elapsed", 24 * HOUR, "case_received", "case_received", "notice_sent",
+                                    ["minors_commission"], False, "KZ §24"),
+    "kz.police_family_violence_notice": ("elapsed", 1 * HOUR, "police_notified_of_family_violence",
+                                         "start_event", "notice_sent", ["guardianship", "mobile_group"], False,
+                                         "KZ §19.5"),
     # KZ §45: 12 hours from the moment the information was received, once the case needs placement.
     "kz.placement_decision": ("elapsed", 12 * HOUR, "placement_flagged", "case_received",
                               "placement_decided", [], False, "KZ §45"),
@@ -60,9 +68,26 @@ SHIPPED = {
 }
 
 
-def test_exactly_the_fourteen_shipped_rules_exist():
+# What the law itself says of the term: "immediately" (KZ "дереу") or nothing at all leaves
+# the duration to the protocol; the rest state their term.
+IMMEDIATELY = {"kz.police_notice", "kz.ombudsman_notice", "kz.authorities_notice",
+               "kz.police_family_violence_notice"}
+NO_TERM_IN_LAW = {"kz.minors_commission_notice", "ua.children_service_notice", "ua.social_centre_notice"}
+
+
+def test_exactly_the_seventeen_shipped_rules_exist():
     assert set(DeadlineRule.objects.values_list("code", flat=True)) == set(SHIPPED)
-    assert len(SHIPPED) == 14
+    assert len(SHIPPED) == 17
+
+
+@pytest.mark.parametrize("code", sorted(SHIPPED), ids=sorted(SHIPPED))
+def test_what_the_law_says_of_each_term(code):
+    rule = DeadlineRule.objects.get(code=code)
+    expected = "immediately" if code in IMMEDIATELY else "unspecified" if code in NO_TERM_IN_LAW else "stated"
+    assert rule.legal_term == expected
+    # KZ §25: only the committee notice asks for a rapid channel.
+    assert rule.allowed_channels == (["phone", "sms", "email", "rapid", "in_system"]
+                                     if code == "kz.committee_notice" else [])
 
 
 @pytest.mark.parametrize("code", sorted(SHIPPED), ids=sorted(SHIPPED))
