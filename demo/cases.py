@@ -48,6 +48,7 @@ class Notify:
     party: int | None = None
     channel: str = NoticeChannel.PHONE
     ack_by: str = ""  # the receiving agency's persona who acknowledges it
+    by: str = ""  # who sends it, if not the case's ``notices_by`` (an agency's officer)
 
 
 @dataclass(frozen=True)
@@ -176,13 +177,16 @@ CASES = [
         description="Әлеуметтік педагог үйге барғанда баланың тамақсыз қалдырылғанын және "
                     "ұрып-соғылғанын анықтады.",
         parties=(child("victim", "Әбілов", "Темірлан", "Асқарұлы", D(2014, 6, 5), "6А"),
-                 PartyInput(role="initiator", family_name="Әбілов", given_name="Асқар", patronymic="Жомартұлы",
-                            is_minor=False, is_alleged_perpetrator=True)),
+                 parent("Әбілов", "Асқар", "Жомартұлы", 0, "", is_alleged_perpetrator=True)),
         notices_by="kz-head",
-        notices=tuple(Notify(20 * MIN, code, ack_by=KZ_ACKNOWLEDGED_BY.get(code, "")) for code in KZ_ALL_NOTICES),
+        notices=(*(Notify(20 * MIN, code, ack_by=KZ_ACKNOWLEDGED_BY.get(code, "")) for code in KZ_ALL_NOTICES),
+                 # KZ §19.5: violence by a parent: the police tell guardianship and the mobile group.
+                 Notify(50 * MIN, "kz-guardianship", by="kz-police", ack_by="kz-guardianship"),
+                 Notify(50 * MIN, "kz-mobile", by="kz-police")),
         events=(Event(StartEvent.PLACEMENT_FLAGGED, 40 * MIN, "kz-head"),
                 Event(SatisfyEvent.PLACEMENT_DECIDED, 8 * H, "kz-minors-commission")),
-        note="decided: placement decided by the minors' commission within 12 hours (met)",
+        note="decided: the father is the alleged perpetrator; the police told guardianship and the mobile "
+             "group (KZ §19.5); placement decided by the minors' commission within 12 hours (met)",
     ),
     # --- KZ, school 2 -------------------------------------------------------------------------
     DemoCase(
@@ -305,7 +309,7 @@ def _notify(story: Story, spec: DemoCase, case: Case) -> None:
             case_event_record(user=story.users[step.by], case=case, event=step.event, at=at)
             continue
         notice = notice_send(
-            user=story.users[spec.notices_by], case=case, channel=step.channel, sent_at=at,
+            user=story.users[step.by or spec.notices_by], case=case, channel=step.channel, sent_at=at,
             to_agency=Agency.objects.get(code=step.agency) if step.agency else None,
             to_party=parties[step.party] if step.party is not None else None,
         )
