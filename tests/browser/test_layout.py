@@ -86,6 +86,10 @@ def test_the_main_pages_fit_a_phone(live_server, demo, phone, screenshot, person
     page.click("form.intake button[type=submit]")  # refused: the error summary and field errors
     page.wait_for_selector("[data-error-summary]")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    for link in page.locator("[data-error-summary] a").all():  # each link takes the focus to its field
+        target = link.get_attribute("href")[1:]
+        link.click()
+        assert page.evaluate("document.activeElement.id").startswith(target), target
     problems += measure(page, "case-form-refused", screenshot)
     problems += check(page, f"{base}/cases/{kz_case.pk}/", "case-page", screenshot)
     problems += check(page, f"{base}/notifications/", "bell", screenshot)
