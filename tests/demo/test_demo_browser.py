@@ -40,13 +40,17 @@ def test_kz_coordinator_meets_cases_and_clocks(live_server, demo_story, new_page
     placement = Deadline.objects.get(rule__code="kz.placement_decision", state="pending").case
     page.click(f"text={placement.reference}")
     page.wait_for_selector('tr[data-rule="kz.placement_decision"]')
-    assert page.locator("tr.deadline .badge.state-met").count() == 4
+    # Every notice clock met within the hour, the 12-hour placement clock still running.
+    met = placement.deadlines.filter(state="met").count()
+    assert met >= 4 and page.locator("tr.deadline .badge.state-met").count() == met
+    assert page.locator('tr[data-rule="kz.placement_decision"] .countdown').count() == 1
     assert "Мұратова" in page.inner_text("body")
     screenshot(page, "demo-kz-coordinator-case-placement")
 
     breached = Deadline.objects.filter(rule__code="kz.committee_notice", state="breached").get().case
     page.goto(f"{live_server.url}/cases/{breached.pk}/")
-    assert page.locator("tr.deadline .badge.state-breached").count() == 2
+    breached_count = breached.deadlines.filter(state="breached").count()
+    assert breached_count >= 2 and page.locator("tr.deadline .badge.state-breached").count() == breached_count
     screenshot(page, "demo-kz-coordinator-case-breached")
 
 
