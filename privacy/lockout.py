@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -105,9 +106,9 @@ class LockedOut(APIException):
 class TokenRequestSerializer(AuthTokenSerializer):
     """DRF's username and password, with the lengths every other input has."""
 
-    username = serializers.CharField(label="Username", write_only=True, max_length=limits.USERNAME_MAX_LENGTH)
+    username = serializers.CharField(label=_("Username"), write_only=True, max_length=limits.USERNAME_MAX_LENGTH)
     password = serializers.CharField(
-        label="Password", style={"input_type": "password"}, trim_whitespace=False, write_only=True,
+        label=_("Password"), style={"input_type": "password"}, trim_whitespace=False, write_only=True,
         max_length=limits.PASSWORD_MAX_LENGTH,
     )
 
