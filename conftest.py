@@ -38,17 +38,27 @@ def _isolated_keys(settings, tmp_path_factory):
     crypto.reset_keyring()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """API throttle counts live in the process's cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _load_demo_world():
     """The demo world plus the shipped protocols: a transactional test (browser,
     faults) empties every table, the migrations' data included."""
     from agencies.models import Jurisdiction
     from commission.demo import load_commission_demo
-    from notifications.models import DeadlineRule
-    from notifications.protocols import load_protocols
+    from notifications.models import DeadlineRule, NoticeRoute
+    from notifications.protocols import load_notice_routes, load_protocols
 
     load_demo(password=DEMO_PASSWORD)
     if not DeadlineRule.objects.exists():
         load_protocols(DeadlineRule, Jurisdiction)
+    if not NoticeRoute.objects.exists():
+        load_notice_routes(NoticeRoute, Jurisdiction)
     load_commission_demo()
 
 

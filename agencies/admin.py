@@ -27,11 +27,11 @@ class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "region"]
 
 
-def _membership_replace(old: Membership | None, new: Membership) -> None:
-    """Save an added or edited membership through the services (group kept right)."""
+def _membership_replace(old: Membership | None, new: Membership, *, by) -> None:
+    """Save an added or edited membership through the services (group kept right, audited)."""
     if old is not None:
-        membership_remove(membership=old)
-    membership_add(user=new.user, agency=new.agency, role=new.role)
+        membership_remove(membership=old, by=by)
+    membership_add(user=new.user, agency=new.agency, role=new.role, by=by)
 
 
 def _agency_delete(agency: Agency) -> None:
@@ -76,11 +76,11 @@ class AgencyAdmin(admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
         for membership in formset.deleted_objects:
-            membership_remove(membership=membership)
+            membership_remove(membership=membership, by=request.user)
         for membership, _changed in formset.changed_objects:
-            _membership_replace(Membership.objects.get(pk=membership.pk), membership)
+            _membership_replace(Membership.objects.get(pk=membership.pk), membership, by=request.user)
         for membership in formset.new_objects:
-            _membership_replace(None, membership)
+            _membership_replace(None, membership, by=request.user)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -102,16 +102,16 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         old = Membership.objects.select_related("user", "agency").get(pk=obj.pk) if change else None
-        _membership_replace(old, obj)
+        _membership_replace(old, obj, by=request.user)
         # The admin's "changed" message and redirect need the saved row.
         saved = Membership.objects.get(user=obj.user, agency=obj.agency, role=obj.role)
         obj.pk = saved.pk
         obj._state.adding, obj._state.db = False, saved._state.db
 
     def delete_model(self, request, obj):
-        membership_remove(membership=obj)
+        membership_remove(membership=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for membership in queryset.select_related("user", "agency"):
-                membership_remove(membership=membership)
+                membership_remove(membership=membership, by=request.user)

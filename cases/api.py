@@ -6,7 +6,7 @@ fetched through ``case_get_for_user``, so a case the user may not see (or, for
 writes, may not change) is a 404, exactly like one that does not exist.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -17,11 +17,12 @@ from rest_framework.views import APIView
 
 from agencies.selectors import agency_list
 from cases import permissions
-from cases.models import Case, Party
+from cases.models import Case, Party, SubmissionKey
 from cases.selectors import CaseListFilters, case_get_for_user, case_page, case_parties, case_read
 from cases.services import CaseInputError, PartyInput, ScreeningInput, case_register, party_add
 from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import Checklist, Sign
+from config import limits
 
 # --- Output -----------------------------------------------------------------
 
@@ -102,14 +103,16 @@ def case_detail_data(case, *, with_identity: bool):
 class _PartyInputFields(serializers.Serializer):
     role = serializers.ChoiceField(PartyRole.choices)
     # Blank names pass here so that the service reports them with its other errors.
-    family_name = serializers.CharField(allow_blank=True)
-    given_name = serializers.CharField(allow_blank=True)
-    patronymic = serializers.CharField(allow_blank=True, default="")
+    # The browser form's limits (config.limits): the API accepts no more than the form.
+    family_name = serializers.CharField(allow_blank=True, max_length=limits.NAME_MAX_LENGTH)
+    given_name = serializers.CharField(allow_blank=True, max_length=limits.NAME_MAX_LENGTH)
+    patronymic = serializers.CharField(allow_blank=True, default="", max_length=limits.NAME_MAX_LENGTH)
     birth_date = serializers.DateField(allow_null=True, default=None)
-    identity_number = serializers.CharField(allow_blank=True, default="")
-    class_name = serializers.CharField(allow_blank=True, default="")
-    phone = serializers.CharField(allow_blank=True, default="")
-    address = serializers.CharField(allow_blank=True, default="")
+    identity_number = serializers.CharField(allow_blank=True, default="",
+                                            max_length=limits.IDENTITY_NUMBER_MAX_LENGTH)
+    class_name = serializers.CharField(allow_blank=True, default="", max_length=limits.CLASS_NAME_MAX_LENGTH)
+    phone = serializers.CharField(allow_blank=True, default="", max_length=limits.PHONE_MAX_LENGTH)
+    address = serializers.CharField(allow_blank=True, default="", max_length=limits.ADDRESS_MAX_LENGTH)
     is_minor = serializers.BooleanField(default=True)
     is_alleged_perpetrator = serializers.BooleanField(default=False)
 
@@ -140,7 +143,7 @@ class CaseCreateSerializer(serializers.Serializer):
     kinds = serializers.ListField(child=serializers.ChoiceField(Kind.choices))
     forms = serializers.ListField(child=serializers.ChoiceField(Form.choices), default=list)
     places = serializers.ListField(child=serializers.ChoiceField(Place.choices), default=list)
-    description = serializers.CharField(allow_blank=True, default="")
+    description = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH)
     parties = NestedPartyInputSerializer(many=True)
     screening = ScreeningInputSerializer(allow_null=True, default=None)
 
@@ -184,6 +187,15 @@ BAD_INPUT = OpenApiResponse(description=(
     "as a whole. Nothing is saved."
 ))
 NOT_FOUND = OpenApiResponse(description="No such case, or not one you may see (or change).")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description=(
+        f"A key you make for this report (a UUID is best; at most {SubmissionKey.KEY_MAX_LENGTH} characters). "
+        "A repeat with the same key and the same body answers 201 with the case the first request filed, "
+        "even when both arrive at once; the same key with a different body is refused with 400 "
+        "(`submission_key`)."
+    ),
+)
 
 
 # --- Views --------------------------------------------------------------------
@@ -266,14 +278,18 @@ class CaseListApi(generics.ListAPIView):
 
     @extend_schema(
         request=CaseCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={201: CaseDetailSerializer, 400: BAD_INPUT},
-        description="File a report with its parties in one request: all of it is saved, or nothing.",
+        description="File a report with its parties in one request: all of it is saved, or nothing. "
+                    "With an `Idempotency-Key`, sending the same report again (a retry after a timeout) "
+                    "answers the case the first request filed instead of filing a second one.",
     )
     def post(self, request):
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip()
         try:
-            case = case_register(user=request.user, **serializer.validated_data)
+            case = case_register(user=request.user, submission_key=key, **serializer.validated_data)
         except CaseInputError as err:
             raise validation_error(err, party_count=len(serializer.validated_data["parties"])) from err
         with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)

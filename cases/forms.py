@@ -1,5 +1,7 @@
 """Browser forms for filing a report. They parse input; the rules are in services."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from agencies.selectors import schools_for_intake
 from cases.services import PartyInput
 from cases.vocabulary import Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import CHECKLIST_SIGNS, school_checklist_for
+from config import limits
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,14 +34,19 @@ class CaseForm(forms.Form):
         label=_("Where"), choices=Place.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}),
-                                  required=False)
+                                  required=False, max_length=limits.FREE_TEXT_MAX_LENGTH)
     signs = forms.MultipleChoiceField(
         label=_("Warning signs noticed"), widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Self-harm or suicidal signs mark the case urgent."),
     )
+    # A one-time key made when the form is shown: sending the same form twice
+    # (a double click, a resend after a timeout) files one case (issue #7).
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_key"].initial = uuid.uuid4()
         schools = schools_for_intake(user)
         self.fields["school"].queryset = schools
         if schools.count() == 1:
@@ -47,20 +55,25 @@ class CaseForm(forms.Form):
         self.checklist = school_checklist_for(first.jurisdiction.code if first else "")
         self.fields["signs"].choices = [(s.value, s.label) for s in CHECKLIST_SIGNS[self.checklist]]
 
+    def renew_submission_key(self) -> None:
+        """A new key for the next send, after the service refused the one this form carried."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("submission_key")] = str(uuid.uuid4())
+
 
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
-    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
-    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
-    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=limits.NAME_MAX_LENGTH, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=limits.NAME_MAX_LENGTH, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=limits.NAME_MAX_LENGTH, required=False)
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_INPUT, required=False)
     identity_number = forms.CharField(
-        label=_("Identity number"), max_length=20, required=False,
+        label=_("Identity number"), max_length=limits.IDENTITY_NUMBER_MAX_LENGTH, required=False,
         help_text=_("KZ: IIN, 12 digits. UA: RNOKPP, 10 digits. Optional."),
     )
-    class_name = forms.CharField(label=_("Class"), max_length=20, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    class_name = forms.CharField(label=_("Class"), max_length=limits.CLASS_NAME_MAX_LENGTH, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=limits.PHONE_MAX_LENGTH, required=False)
+    address = forms.CharField(label=_("Address"), max_length=limits.ADDRESS_MAX_LENGTH, required=False)
     is_minor = forms.BooleanField(label=_("Minor"), required=False, initial=True)
     is_alleged_perpetrator = forms.BooleanField(label=_("Alleged perpetrator (adult)"), required=False)
     represents_number = forms.IntegerField(
@@ -69,10 +82,11 @@ class PartyForm(forms.Form):
     )
 
     def to_input(self, *, number_to_index: dict[int, int]) -> PartyInput:
+        """What parsed: a refused form still gives its other fields to the service's checks."""
         data = self.cleaned_data
         represents = data.get("represents_number")
         return PartyInput(
-            role=data["role"], family_name=data.get("family_name", ""),
+            role=data.get("role", ""), family_name=data.get("family_name", ""),
             given_name=data.get("given_name", ""), patronymic=data.get("patronymic", ""),
             birth_date=data.get("birth_date"), identity_number=data.get("identity_number", ""),
             class_name=data.get("class_name", ""), phone=data.get("phone", ""),

@@ -105,7 +105,9 @@ class Party(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="representatives",
         verbose_name=_("represents"),
     )
-    # KZ §19.5, DESIGN §7: never notify a parent who is the alleged perpetrator.
+    # DESIGN §7 (a design rule; no paragraph of the sources says it): never notify a parent who
+    # is the alleged perpetrator. UA I.6 and II.2 ask for "at least one" parent, so another is told;
+    # violence by a parent goes to the guardianship authority and the mobile group (KZ §19.5).
     is_alleged_perpetrator = models.BooleanField(_("alleged perpetrator"), default=False)
 
     family_name = EncryptedCharField(_("family name"))
@@ -161,6 +163,29 @@ class Screening(models.Model):
 
 # django-guardian's direct foreign-key permission tables (DESIGN §4): fast to
 # query and to join in list subqueries, unlike the generic ones.
+class SubmissionKey(models.Model):
+    """A client's one-time key for filing a report (issue #7): one key files one case.
+
+    The browser form carries one made when the form is shown; an API client sends
+    it as the ``Idempotency-Key`` header. The row is inserted first in the filing's
+    transaction, so a second filing with the key waits on the unique index and then
+    answers the case the first one filed. ``payload_digest`` is a keyed HMAC of the
+    input (privacy.crypto.blind_index), never the input: a reused key with other
+    input is refused.
+    """
+
+    KEY_MAX_LENGTH = 128
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=KEY_MAX_LENGTH)
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    payload_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="submission_key_unique")]
+
+
 class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 

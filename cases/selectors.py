@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db.models import OuterRef
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cases import permissions
 from cases.models import Case, CaseAccess, Party
@@ -22,7 +23,33 @@ from privacy.models import AuditAction, AuditEvent
 TIMELINE_ACTIONS = [
     AuditAction.CASE_CREATE, AuditAction.CASE_UPDATE, AuditAction.CASE_SHARE,
     AuditAction.PARTY_ADD, AuditAction.SCREENING_ADD,
+    # What happened to the case in the other apps, read from the audit trail (which they write in
+    # the same transaction as the change): cases never imports notifications or the commission.
+    AuditAction.NOTICE_SEND, AuditAction.NOTICE_ACKNOWLEDGE, AuditAction.DEADLINE_MET,
+    AuditAction.DEADLINE_BREACH, AuditAction.DEADLINE_WAIVE, AuditAction.MEETING_SCHEDULE,
+    AuditAction.MEETING_OPEN, AuditAction.DECISION_RECORD,
 ]
+
+
+def _timeline_label(event: AuditEvent) -> str:
+    """What an event says on the case page: its action, and from its detail only facts that are
+    safe on any screen (numbers, rule codes, outcomes), never personal data."""
+    label = event.get_action_display()
+    detail = event.detail or {}
+    action = event.action
+    if action == AuditAction.NOTICE_SEND and detail.get("number"):
+        return _("%(action)s: No. %(number)s") % {"action": label, "number": detail["number"]}
+    if action in (AuditAction.DEADLINE_MET, AuditAction.DEADLINE_BREACH, AuditAction.DEADLINE_WAIVE) \
+            and detail.get("rule"):
+        if detail.get("state") == "met_late":
+            return _("%(action)s late: %(rule)s") % {"action": label, "rule": detail["rule"]}
+        return _("%(action)s: %(rule)s") % {"action": label, "rule": detail["rule"]}
+    if action == AuditAction.MEETING_OPEN:
+        return _("Commission meeting held")
+    if action == AuditAction.DECISION_RECORD and "confirmed" in detail:
+        return (_("Commission decision recorded: bullying confirmed") if detail["confirmed"]
+                else _("Commission decision recorded: bullying not confirmed"))
+    return label
 
 
 @dataclass(frozen=True)
@@ -70,8 +97,11 @@ def case_parties(case: Case):
     return Party.objects.filter(case=case).select_related("represents")
 
 
-def case_timeline(case: Case):
-    return AuditEvent.objects.filter(case_id=case.pk, action__in=TIMELINE_ACTIONS).select_related("actor")
+def case_timeline(case: Case) -> list[AuditEvent]:
+    events = list(AuditEvent.objects.filter(case_id=case.pk, action__in=TIMELINE_ACTIONS).select_related("actor"))
+    for event in events:
+        event.label = _timeline_label(event)
+    return events
 
 
 def case_by_identity_number(user, number: str):

@@ -2,11 +2,12 @@
 and audited. The browser forms and the API both call these; the rules live here.
 """
 
+import json
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from agencies.models import SCHOOL_CASE_TEAM_ROLES, Agency
 from agencies.selectors import schools_for_intake
 from cases import permissions
 from cases.identity_numbers import is_valid_identity_number
-from cases.models import Case, Party, RegisterCounter, Screening
+from cases.models import Case, Party, RegisterCounter, Screening, SubmissionKey
 from cases.vocabulary import Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import CHECKLIST_SIGNS, URGENT_SIGNS
 from privacy import crypto
@@ -130,6 +131,27 @@ def _case_errors(*, user, school, received_at, incident_at, channel, kinds, form
     return errors
 
 
+def case_register_errors(
+    *, user, school: Agency | None, received_at: datetime | None, incident_at: datetime | None,
+    channel: str | None, kinds: list[str], forms: list[str] = (), places: list[str] = (),
+    parties: list[PartyInput], screening: ScreeningInput | None = None,
+) -> dict:
+    """What ``case_register`` would refuse in this input (``CaseInputError.errors``), saving nothing.
+
+    A form whose own fields did not all parse passes what did (``None`` or empty
+    for the rest), so one submit reports every problem at once.
+    """
+    errors = _case_errors(
+        user=user, school=school, received_at=received_at, incident_at=incident_at,
+        channel=channel, kinds=list(kinds), forms=list(forms), places=list(places), parties=parties,
+    )
+    if screening and screening.signs:
+        allowed = CHECKLIST_SIGNS.get(screening.checklist)
+        if allowed is None or any(s not in allowed for s in screening.signs):
+            _add(errors, "screening", _("Tick signs from the checklist only."))
+    return errors
+
+
 def _next_register_number(school: Agency, year: int) -> int:
     RegisterCounter.objects.bulk_create(
         [RegisterCounter(school=school, year=year)], ignore_conflicts=True
@@ -165,18 +187,27 @@ def _grant_reporter_access(case: Case, user) -> None:
 def case_register(
     *, user, school: Agency, received_at: datetime, incident_at: datetime | None, channel: str,
     kinds: list[str], forms: list[str] = (), places: list[str] = (), description: str = "",
-    parties: list[PartyInput], screening: ScreeningInput | None = None,
+    parties: list[PartyInput], screening: ScreeningInput | None = None, submission_key: str = "",
 ) -> Case:
-    """File a report (SPEC §2). All or nothing: on any error nothing is saved."""
+    """File a report (SPEC §2). All or nothing: on any error nothing is saved.
+
+    With a ``submission_key`` (the browser form's one-time key, the API's
+    ``Idempotency-Key``) the same filing sent twice files one case: the repeat,
+    even one sent at the same moment, gets the case the first one filed.
+    """
     forms, places = list(forms), list(places)
-    errors = _case_errors(
-        user=user, school=school, received_at=received_at, incident_at=incident_at,
-        channel=channel, kinds=kinds, forms=forms, places=places, parties=parties,
+    if submission_key:
+        digest = _submission_digest(
+            school=school, received_at=received_at, incident_at=incident_at, channel=channel, kinds=kinds,
+            forms=forms, places=places, description=description, parties=parties, screening=screening,
+        )
+        first = _submission_claim(user=user, key=submission_key, digest=digest)
+        if first is not None:
+            return first
+    errors = case_register_errors(
+        user=user, school=school, received_at=received_at, incident_at=incident_at, channel=channel,
+        kinds=kinds, forms=forms, places=places, parties=parties, screening=screening,
     )
-    if screening and screening.signs:
-        allowed = CHECKLIST_SIGNS.get(screening.checklist)
-        if allowed is None or any(s not in allowed for s in screening.signs):
-            _add(errors, "screening", _("Tick signs from the checklist only."))
     if errors:
         raise CaseInputError(errors)
 
@@ -212,7 +243,45 @@ def case_register(
         "register_number": case.reference, "parties": len(created), "urgent": case.is_urgent,
     })
     _start_clocks(case)
+    if submission_key:
+        SubmissionKey.objects.filter(user=user, key=submission_key).update(case=case)
     return case
+
+
+def _submission_digest(**payload) -> str:
+    """A keyed HMAC of the filing's input: tells a repeat from other input, reveals nothing."""
+    text = json.dumps({
+        **payload,
+        "school": payload["school"].pk if payload["school"] is not None else None,
+        "parties": [asdict(p) for p in payload["parties"]],
+        "screening": asdict(payload["screening"]) if payload["screening"] else None,
+    }, sort_keys=True, default=str, ensure_ascii=False)
+    return crypto.blind_index(text, "submission_payload")
+
+
+def _submission_claim(*, user, key: str, digest: str) -> Case | None:
+    """Take the key for this filing, or return the case an earlier filing with it made.
+
+    The INSERT waits on the unique index while another transaction holding the
+    key is open: when that one commits, this one reads its case; when it rolls
+    back (its input was refused), this one goes on and files.
+    """
+    if len(key) > SubmissionKey.KEY_MAX_LENGTH:
+        raise CaseInputError({"submission_key": [
+            _("The submission key is too long (at most %(max)d characters).") % {"max": SubmissionKey.KEY_MAX_LENGTH}
+        ]})
+    try:
+        with transaction.atomic():
+            SubmissionKey.objects.create(user=user, key=key, payload_digest=digest)
+    except IntegrityError:
+        first = SubmissionKey.objects.select_related("case").get(user=user, key=key)
+        if first.payload_digest != digest:
+            raise CaseInputError({"submission_key": [_(
+                "This submission key was already used for a different report. "
+                "Send a new key with a new report."
+            )]}) from None
+        return first.case
+    return None
 
 
 def _start_clocks(case: Case) -> None:

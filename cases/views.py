@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.selectors import schools_for_intake
 from cases import selectors
 from cases.forms import PARTY_FIELD_BY_INPUT, CaseForm, PartyFormSet, is_blank_party
-from cases.services import CaseInputError, ScreeningInput, case_register
+from cases.services import CaseInputError, ScreeningInput, case_register, case_register_errors
 from cases.vocabulary import CaseStatus
 from cases.warning_signs import Sign
 
@@ -45,24 +45,37 @@ def case_list(request):
 
 
 def _apply_errors(errors: dict, case_form: CaseForm, party_forms: list, kept_positions: list[int]) -> None:
-    """Show a service's errors next to the fields they concern."""
-    field_map = {"forms": "form_types", "screening": "signs"}
+    """Show a service's errors next to the fields they concern.
+
+    A field the form already refused keeps the form's message alone: the service
+    saw no value there and would only repeat it.
+    """
+    refused = {id(form): set(form.errors) for form in [case_form, *party_forms]}
+
+    def add(form, field, message):
+        if field is None or field not in refused[id(form)]:
+            form.add_error(field, message)
+
+    field_map = {"forms": "form_types", "screening": "signs", "submission_key": None}
     for name, messages in errors.items():
         if name == "parties":
             for index, party_errors in messages.items():
                 form = party_forms[kept_positions[index]]
                 for field, field_messages in party_errors.items():
                     for message in field_messages:
-                        form.add_error(PARTY_FIELD_BY_INPUT.get(field, field), message)
+                        add(form, PARTY_FIELD_BY_INPUT.get(field, field), message)
             continue
         target = None if name == "__all__" else field_map.get(name, name)
         for message in messages:
-            case_form.add_error(target, message)
+            add(case_form, target, message)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
+    if not schools_for_intake(request.user).exists():
+        # Police, guardianship, ombudsman, a commission secretary: nothing to file for.
+        return render(request, "cases/cannot_file.html", status=403)
     if request.method == "GET":
         case_form = CaseForm(user=request.user)
         formset = PartyFormSet(prefix="party", initial=INITIAL_PARTIES)
@@ -70,21 +83,31 @@ def case_new(request):
 
     case_form = CaseForm(request.POST, user=request.user)
     formset = PartyFormSet(request.POST, prefix="party")
-    if case_form.is_valid() and formset.is_valid():
-        kept = [i for i, form in enumerate(formset.forms) if not is_blank_party(form)]
-        number_to_index = {position + 1: index for index, position in enumerate(kept)}
-        parties = [formset.forms[i].to_input(number_to_index=number_to_index) for i in kept]
-        data = case_form.cleaned_data
+    forms_valid = all([case_form.is_valid(), formset.is_valid()])  # both: every field is checked
+    kept = [i for i, form in enumerate(formset.forms) if not is_blank_party(form)]
+    number_to_index = {position + 1: index for index, position in enumerate(kept)}
+    parties = [formset.forms[i].to_input(number_to_index=number_to_index) for i in kept]
+    data = case_form.cleaned_data
+    checked = dict(
+        school=data.get("school"), received_at=data.get("received_at"), incident_at=data.get("incident_at"),
+        channel=data.get("channel"), kinds=data.get("kinds") or [], forms=data.get("form_types") or [],
+        places=data.get("places") or [], parties=parties,
+        screening=ScreeningInput(checklist=case_form.checklist, signs=data.get("signs") or []),
+    )
+    if not forms_valid:
+        # One round: the service's checks on whatever parsed, beside the fields' own errors.
+        _apply_errors(case_register_errors(user=request.user, **checked), case_form, formset.forms, kept)
+    else:
         try:
             case = case_register(
-                user=request.user, school=data["school"], received_at=data["received_at"],
-                incident_at=data["incident_at"], channel=data["channel"], kinds=data["kinds"],
-                forms=data["form_types"], places=data["places"], description=data["description"],
-                parties=parties,
-                screening=ScreeningInput(checklist=case_form.checklist, signs=data["signs"]),
+                user=request.user, description=data["description"], **checked,
+                # The form's one-time key: a second send of this form gets the case the first filed.
+                submission_key=str(data["submission_key"] or ""),
             )
         except CaseInputError as exc:
             _apply_errors(exc.errors, case_form, formset.forms, kept)
+            if "submission_key" in exc.errors:
+                case_form.renew_submission_key()
         else:
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/case_new.html", {"form": case_form, "formset": formset}, status=400)

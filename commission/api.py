@@ -22,6 +22,7 @@ from cases.models import Case
 from cases.services import CaseInputError
 from commission import selectors, services
 from commission.minutes import minutes_download
+from config import limits
 from commission.models import (
     Commission, Composition, Decision, Meeting, MeetingStatus, Position, Question, Speciality, Vote, VoteChoice,
 )
@@ -160,7 +161,9 @@ class TallySerializer(serializers.Serializer):
     abstentions = serializers.IntegerField(source="abstain")
     needed = serializers.IntegerField(help_text="Votes for needed: a majority of the approved composition.")
     closed = serializers.BooleanField()
-    passed = serializers.BooleanField(allow_null=True, help_text="The outcome once the vote is closed.")
+    passed = serializers.BooleanField(allow_null=True, help_text=(
+        "The outcome once the vote is closed: true adopted, false rejected by a majority against; null "
+        "while open, or when closed with no decision reached (UA IV.7)."))
     decided_by_chair = serializers.BooleanField()
 
 
@@ -248,12 +251,16 @@ class MeetingScheduleSerializer(serializers.Serializer):
     school = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(kind=AgencyKind.SCHOOL),
                                                 help_text="The school's agency id.")
     starts_at = serializers.DateTimeField()
-    place = serializers.CharField(allow_blank=True)
+    place = serializers.CharField(allow_blank=True, max_length=Meeting._meta.get_field("place").max_length)
     cases = _SchedulableCaseField(queryset=Case.objects.none(), many=True, pk_field=serializers.UUIDField(),
                                   help_text="Ids of open cases of the school to put on the agenda, in order.")
-    late_reason = serializers.CharField(allow_blank=True, default="",
+    late_reason = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
                                         help_text="Required when the meeting is later than a case's "
                                                   "3-working-day deadline (UA II.2).")
+    short_notice_reason = serializers.CharField(
+        allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
+        help_text="Required when the notice can no longer be given by 18:00 of the day before the meeting "
+                  "(UA IV.6).")
 
 
 class _MemberField(serializers.PrimaryKeyRelatedField):
@@ -282,7 +289,8 @@ class VoteCastSerializer(serializers.Serializer):
 
     question = _QuestionField(queryset=Question.objects.none(), help_text="A question of this meeting.")
     choice = serializers.ChoiceField(VoteChoice.choices)
-    dissent = serializers.CharField(allow_blank=True, default="", help_text="An optional dissenting opinion.")
+    dissent = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH,
+                                    help_text="An optional dissenting opinion.")
 
 
 # --- Views ------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.people import display_name
 from cases.forms import DATE_INPUT, DATETIME_INPUT
-from commission.models import Position, Speciality, SubstitutionBasis, VoteChoice
-from commission.selectors import person_name
+from commission.models import MeetingNoticeChannel, Position, Speciality, SubstitutionBasis, VoteChoice
 
 BLANK = [("", "—")]
 
@@ -15,13 +15,18 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, user):
         places = ", ".join(f"{m.agency.name}: {m.get_role_display()}" for m in user.memberships.all())
-        return f"{person_name(user)} — {places}" if places else person_name(user)
+        return f"{display_name(user)} — {places}" if places else display_name(user)
 
 
 class CompositionForm(forms.Form):
     order_number = forms.CharField(label=_("Order number"), max_length=32)
     order_date = forms.DateField(label=_("Order date"), widget=DATE_INPUT)
     in_force_from = forms.DateField(label=_("In force from"), widget=DATE_INPUT)
+    outside_absence_reason = forms.CharField(
+        label=_("Why the children's service or the centre of social services is not represented"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the school documents that they declined to delegate a representative (UA III.2)."),
+    )
 
 
 class CompositionMemberForm(forms.Form):
@@ -63,6 +68,10 @@ class MeetingForm(forms.Form):
         label=_("Reason for a later date"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the meeting is later than a case's 3-working-day deadline (UA II.2)."),
     )
+    short_notice_reason = forms.CharField(
+        label=_("Reason for the short notice"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the notice can no longer be given by 18:00 of the day before (UA IV.6)."),
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +102,26 @@ class InvitationForm(forms.Form):
         self.fields["case"].queryset = cases
         self.fields["case"].label_from_instance = lambda case: case.reference
         self.fields["invitee"].queryset = invitees
+
+
+class MeetingNoticeForm(forms.Form):
+    """UA IV.6: a notice of the meeting given to the applicant or another interested person."""
+
+    case = forms.ModelChoiceField(label=_("For the case"), queryset=None)
+    party = forms.ModelChoiceField(label=_("Party of the case"), queryset=None, required=False)
+    person = PersonChoiceField(label=_("Or a staff member"), queryset=None, required=False)
+    channel = forms.ChoiceField(label=_("How"), choices=MeetingNoticeChannel.choices)
+    sent_at = forms.DateTimeField(label=_("When"), widget=DATETIME_INPUT)
+
+    def __init__(self, *args, cases, parties, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda case: case.reference
+        self.fields["party"].queryset = parties
+        # By role and number, with the case: the room does not need the name to record the notice.
+        self.fields["party"].label_from_instance = lambda party: "%s — %s %s" % (
+            party.case.reference, party.get_role_display(), party.position + 1)
+        self.fields["person"].queryset = people
 
 
 class SubstitutionForm(forms.Form):

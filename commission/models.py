@@ -3,12 +3,46 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.models import Case
-from privacy.fields import EncryptedTextField
+from cases.models import Case, Party
+from privacy.fields import EncryptedCharField, EncryptedTextField
+
+
+def _reserve_id(table: str) -> int:
+    """The next id of ``table``, taken before the INSERT.
+
+    Encrypted values are sealed with their row id bound in (privacy.fields), so a row that
+    holds one must know its id before it is written. Meetings and monitoring items keep their
+    integer ids (URLs, clocks and the audit trail name them), taken from the table's own
+    counter, as the INSERT would have taken it.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            return cursor.fetchone()[0]
+        # SQLite (the embedded default): AUTOINCREMENT keeps its counter in sqlite_sequence;
+        # writes are serialised (transaction_mode IMMEDIATE), so the counter is ours until commit.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+            next_id = cursor.fetchone()[0] + 1
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, next_id])
+        else:
+            next_id = row[0] + 1
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [next_id, table])
+        return next_id
+
+
+def reserve_meeting_id() -> int:
+    return _reserve_id("commission_meeting")
+
+
+def reserve_monitoring_item_id() -> int:
+    return _reserve_id("commission_monitoringitem")
 
 
 class Commission(models.Model):
@@ -29,6 +63,10 @@ class Composition(models.Model):
     order_number = models.CharField(_("order number"), max_length=32)
     order_date = models.DateField(_("order date"))
     in_force_from = models.DateField(_("in force from"))
+    # UA III.2: the children's service and the centre of social services are represented; when
+    # the school documents that they declined, why they are not (a fact about agencies, no names).
+    outside_absence_reason = models.TextField(_("why the children's service or the centre of social "
+                                                "services is not represented"), blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,13 +116,18 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
+    # Known before the INSERT: the place and the reasons are sealed with the row id bound in.
+    id = models.BigAutoField(primary_key=True, default=reserve_meeting_id, editable=False)
     commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="meetings")
     composition = models.ForeignKey(Composition, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField(_("starts at"))
-    place = models.CharField(_("place"), max_length=200)
+    # Free text that can name a child ("the 6-A classroom, Ivan's mother's office"): encrypted.
+    place = EncryptedCharField(_("place"), max_length=200)
     status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
     # UA II.2: why the meeting is later than three working days after receipt, if it is.
-    late_reason = models.TextField(_("reason for the later date"), blank=True)
+    late_reason = EncryptedTextField(_("reason for the later date"), blank=True)
+    # UA IV.6: why the notice cannot reach everyone by 18:00 of the day before, if it cannot.
+    short_notice_reason = EncryptedTextField(_("reason for the short notice"), blank=True)
     notice_sent_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -202,8 +245,49 @@ class Decision(models.Model):
 
 
 class MonitoringItem(models.Model):
+    id = models.BigAutoField(primary_key=True, default=reserve_monitoring_item_id, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="monitoring")
-    description = models.CharField(_("measure"), max_length=300)
+    # A measure names the pupils it concerns: encrypted.
+    description = EncryptedCharField(_("measure"), max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(_("due date"))
     done_at = models.DateTimeField(null=True, blank=True)
+
+
+class MeetingNoticeChannel(models.TextChoices):
+    # UA IV.6: materials "в електронному або паперовому вигляді"; the notice itself by any means.
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    MESSENGER = "messenger", _("Messenger")
+    PAPER = "paper", _("Paper letter")
+
+
+class MeetingNoticeRecipient(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    INTERESTED = "interested", _("Other interested person")
+
+
+class MeetingNotice(models.Model):
+    """UA IV.6: the secretary told the applicant or another interested person of the meeting
+    (agenda, date, time and place), outside the system: by whom it was told, how and when.
+
+    The person is a party of a case on the agenda (the reporter or a legal representative is
+    the applicant) or a staff member; the record holds references, never a name or a contact.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outside_notices")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    recipient = models.CharField(_("recipient"), max_length=16, choices=MeetingNoticeRecipient.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=MeetingNoticeChannel.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "sent_at", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(party__isnull=True) ^ models.Q(user__isnull=True), name="meeting_notice_one_recipient")]

@@ -15,13 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
+from agencies.people import display_name
 from cases import permissions
-from cases.models import Case
+from cases.models import Case, Party
 from cases.vocabulary import CaseStatus
 from commission import services
 from commission.models import (
-    AgendaItem, Commission, Composition, CompositionMember, Decision, Invitation, Meeting, MonitoringItem,
-    Position, Question, Vote,
+    AgendaItem, Commission, Composition, CompositionMember, Decision, Invitation, Meeting, MeetingNotice,
+    MonitoringItem, Position, Question, Vote,
 )
 from notifications.models import OPEN_STATES, Deadline, SatisfyEvent
 from privacy.audit import audit_record
@@ -32,10 +33,10 @@ OUTSIDE_MEMBER_KINDS = (AgencyKind.CHILDREN_SERVICE, AgencyKind.SOCIAL_SERVICES_
 
 
 def person_name(user) -> str:
-    """How a person is named on screen and in the minutes: full name if set, else the username."""
+    """How a person is named on screen and in the minutes: by full name, never by login."""
     if user is None:
         return "—"
-    return user.get_full_name() or user.username
+    return display_name(user)
 
 
 def _is_head(user, school_id) -> Exists:
@@ -254,7 +255,7 @@ def tally(question: Question, outcome=None) -> dict:
     """Counts and outcome of a question, in the approved composition's terms (UA IV.7)."""
     outcome = outcome or services.question_outcome(question)
     return {"for": outcome.votes_for, "against": outcome.votes_against, "abstain": outcome.abstentions,
-            "needed": outcome.needed, "would_pass": outcome.passed, "decided_by_chair": outcome.decided_by_chair,
+            "needed": outcome.needed, "would_pass": outcome.passed, "would_reject": outcome.decided is False, "decided_by_chair": outcome.decided_by_chair,
             "closed": question.closed_at is not None, "passed": question.passed}
 
 
@@ -301,6 +302,19 @@ def monitoring_owner_candidates(meeting: Meeting):
             .distinct().order_by("username").prefetch_related("memberships__agency"))
 
 
+def notifiable_parties(meeting: Meeting):
+    """UA IV.6: who of the agenda cases' parties may be told of the meeting: the adults (the
+    reporter and the legal representatives are the applicant; a child through them), never a
+    parent who is the alleged perpetrator (DESIGN §7)."""
+    return (Party.objects.filter(case__agenda_items__meeting=meeting, is_minor=False, is_alleged_perpetrator=False)
+            .select_related("case").order_by("case__agenda_items__position", "position"))
+
+
+def outside_notices(meeting: Meeting) -> list[MeetingNotice]:
+    """The notices of the meeting given to the applicant and interested persons (UA IV.6)."""
+    return list(meeting.outside_notices.select_related("case", "party", "user").order_by("sent_at", "id"))
+
+
 def meeting_version(meeting: Meeting) -> str:
     """Changes when the room's shape changes (opened, a vote closed, a decision recorded, closed):
     the room reloads for everyone watching. Votes and attendance refresh on their own."""
@@ -311,3 +325,26 @@ def meeting_version(meeting: Meeting) -> str:
                                      int(bool(meeting.decision_communicated_at)), meeting.acting_chair_id or 0,
                                      meeting.acting_secretary_id or 0))
 
+
+
+# --- The commission on a case page -----------------------------------------------------------
+
+def case_commission_for_user(user, case: Case, *, with_identity: bool = False) -> list[dict]:
+    """The meetings that had the case on their agenda, each with its decision and monitoring
+    measures, for a reader of the case only (a few queries whatever the number of meetings).
+
+    Links to the meeting room and the minutes are given only to those who may open them; a
+    measure's wording names pupils, so it is shown only to readers of identities.
+    """
+    if not permissions.has_case_perm(user, permissions.VIEW, case):
+        return []
+    items = list(AgendaItem.objects.filter(case=case).select_related("meeting").order_by("meeting__starts_at"))
+    if not items:
+        return []
+    decisions = decision_items(items)
+    meeting_ids = [item.meeting_id for item in items]
+    visible = meeting_list_visible_to(user).filter(pk__in=meeting_ids)
+    rooms = set(visible.values_list("pk", flat=True))
+    internal = set(visible.filter(_internal(user)).values_list("pk", flat=True))
+    return [{"meeting": item.meeting, "decision": decisions.get(item.pk), "room": item.meeting_id in rooms,
+             "minutes": item.meeting_id in internal, "with_identity": with_identity} for item in items]

@@ -7,22 +7,25 @@ like every other service, so the browser and the API show them per field.
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from agencies.models import AgencyKind, Membership, StaffRole
+from agencies.people import display_name
 from cases import permissions
-from cases.models import Case
+from cases.models import Case, Party
 from cases.services import CaseInputError
-from cases.vocabulary import CaseStatus
+from cases.vocabulary import CaseStatus, PartyRole
 from commission import rules
 from commission.models import (
     AgendaItem, Attendance, Commission, Composition, CompositionMember, Decision, Invitation, Meeting,
-    MeetingStatus, MonitoringItem, Position, Question, Speciality, Substitution, SubstitutionBasis, Vote,
-    VoteChoice,
+    MeetingNotice, MeetingNoticeChannel, MeetingNoticeRecipient, MeetingStatus, MonitoringItem, Position, Question, Speciality,
+    Substitution, SubstitutionBasis, Vote, VoteChoice,
 )
-from notifications.models import Deadline, DeadlineState, SatisfyEvent, StartEvent
+from notifications.calendar import WorkingCalendar, due_at_for
+from notifications.models import Deadline, DeadlineRule, DeadlineState, SatisfyEvent, StartEvent
 from notifications.services import deadlines_satisfy, deadlines_start, users_notify
 from privacy.audit import audit_record
 from privacy.models import AuditAction
@@ -50,6 +53,12 @@ def _is_head(user, school) -> bool:
     return Membership.objects.filter(user=user, agency=school, role=StaffRole.HEAD).exists()
 
 
+def _audit_cases(meeting: Meeting, *, user, action: str, detail: dict | None = None) -> None:
+    """One audit event per case on the agenda (the case's timeline shows it): ids only."""
+    for case_id in meeting.agenda.values_list("case_id", flat=True):
+        audit_record(actor=user, action=action, case_id=case_id, detail={"meeting": meeting.pk, **(detail or {})})
+
+
 # --- Composition -----------------------------------------------------------------------------
 
 def commission_for_school(school) -> Commission:
@@ -57,7 +66,7 @@ def commission_for_school(school) -> Commission:
     return commission
 
 
-def _composition_errors(school, members: list[tuple]) -> list[str]:
+def _composition_errors(school, members: list[tuple], outside_absence_reason: str = "") -> list[str]:
     errors = []
     users = [m[0] for m in members]
     if len(set(u.pk for u in users)) != len(users):
@@ -75,6 +84,14 @@ def _composition_errors(school, members: list[tuple]) -> list[str]:
     specialities = {m[2] for m in members}
     if Speciality.PSYCHOLOGIST not in specialities or Speciality.SOCIAL_PEDAGOGUE not in specialities:
         errors.append(_("The composition must include the practical psychologist and the social pedagogue."))
+    # UA III.2: "До складу комісії входять педагогічні працівники, у тому числі практичний психолог
+    # та соціальний педагог закладу освіти, представники служби у справах дітей та центру
+    # соціальних служб для сім'ї, дітей та молоді." Without them, only with the reason recorded
+    # (the school documents that the service or the centre declined to delegate anyone).
+    outside_missing = not (Speciality.CHILDREN_SERVICE in specialities and Speciality.SOCIAL_CENTRE in specialities)
+    if outside_missing and not (outside_absence_reason or "").strip():
+        errors.append(_("The composition must include representatives of the children's service and of the "
+                        "centre of social services (UA III.2), or record why they are not represented."))
     for user, _position, speciality in members:
         if speciality in AGENCY_SPECIALITY_KINDS:
             ok = Membership.objects.filter(user=user, agency__kind=AGENCY_SPECIALITY_KINDS[speciality],
@@ -85,29 +102,35 @@ def _composition_errors(school, members: list[tuple]) -> list[str]:
             ok = qs.filter(role__in=roles).exists() if roles else qs.exists()
         if not ok:
             errors.append(_("%(user)s does not work where their place in the composition says.")
-                          % {"user": user.username})
+                          % {"user": display_name(user)})
     return errors
 
 
 @transaction.atomic
 def composition_approve(*, user, school, order_number: str, order_date: dt.date, in_force_from: dt.date,
-                        members: list[tuple]) -> Composition:
-    """Approve a composition by the head's order (UA III.1–III.3). ``members``: (user, position, speciality)."""
+                        members: list[tuple], outside_absence_reason: str = "") -> Composition:
+    """Approve a composition by the head's order (UA III.1–III.3). ``members``: (user, position, speciality).
+
+    ``outside_absence_reason``: why the children's service or the centre of social services is not
+    represented, when the school documents that they declined (UA III.2)."""
     errors: dict = {}
     if not _is_head(user, school):
         errors["__all__"] = [_("Only the school head approves the commission's composition.")]
     if not (order_number or "").strip():
         errors["order_number"] = [_("Enter the number of the head's order.")]
-    member_errors = _composition_errors(school, members)
+    member_errors = _composition_errors(school, members, outside_absence_reason)
     if member_errors:
         errors["members"] = member_errors
     if errors:
         raise CaseInputError(errors)
     composition = Composition.objects.create(
         commission=commission_for_school(school), order_number=order_number.strip(), order_date=order_date,
-        in_force_from=in_force_from, approved_by=user)
+        in_force_from=in_force_from, approved_by=user,
+        outside_absence_reason=(outside_absence_reason or "").strip())
     CompositionMember.objects.bulk_create([
         CompositionMember(composition=composition, user=u, position=p, speciality=s) for u, p, s in members])
+    audit_record(actor=user, action=AuditAction.COMPOSITION_APPROVE, case_id=None, detail={
+        "school": school.pk, "composition": composition.pk, "members": [u.pk for u, _p, _s in members]})
     return composition
 
 
@@ -149,9 +172,27 @@ def meeting_deadline_conflicts(cases, starts_at: dt.datetime) -> list[Case]:
     return [c for c in cases if c.pk in set(late_ids)]
 
 
+def meeting_notice_cutoff_passed(school, starts_at: dt.datetime) -> dt.datetime | None:
+    """UA IV.6: the secretary notifies "не пізніше вісімнадцятої години дня, що передує дню засідання".
+    The cut-off of a meeting at ``starts_at`` if it has already passed (a same-day meeting, or one
+    tomorrow scheduled after 18:00), else None."""
+    rule = DeadlineRule.objects.filter(jurisdiction_id=school.jurisdiction_id, is_active=True,
+                                       start_event=StartEvent.MEETING_SCHEDULED,
+                                       satisfy_event=SatisfyEvent.MEETING_NOTICE_SENT).first()
+    if rule is None:
+        return None
+    cutoff = due_at_for(rule, start=starts_at, calendar=WorkingCalendar(school.jurisdiction))
+    return cutoff if cutoff <= timezone.now() else None
+
+
+def open_grace() -> dt.timedelta:
+    """How long before its time a meeting may be opened (members gather a little early)."""
+    return dt.timedelta(minutes=getattr(settings, "COMMISSION_OPEN_GRACE_MINUTES", 15))
+
+
 @transaction.atomic
 def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases: list[Case],
-                     late_reason: str = "") -> Meeting:
+                     late_reason: str = "", short_notice_reason: str = "") -> Meeting:
     errors: dict = {}
     commission = commission_for_school(school)
     # The composition in force on the meeting's date where the school is, not in the server's
@@ -176,12 +217,19 @@ def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases:
         errors["late_reason"] = [
             _("The meeting is later than the 3-working-day deadline of %(cases)s: record the reason.")
             % {"cases": ", ".join(c.reference for c in late)}]
+    if "starts_at" not in errors and meeting_notice_cutoff_passed(school, starts_at) is not None \
+            and not (short_notice_reason or "").strip():
+        # UA IV.6: the notice is due by 18:00 of the day before; for a meeting that soon, the
+        # clock is breached as it starts: say so and record why, as for the 3-working-day clock.
+        errors["short_notice_reason"] = [
+            _("The members, the applicant and the interested persons can no longer be notified by 18:00 of "
+              "the day before (UA IV.6): record the reason for the short notice.")]
     if errors:
         raise CaseInputError(errors)
 
     meeting = Meeting.objects.create(commission=commission, composition=composition, starts_at=starts_at,
                                      place=place.strip(), late_reason=(late_reason or "").strip(),
-                                     scheduled_by=user)
+                                     short_notice_reason=(short_notice_reason or "").strip(), scheduled_by=user)
     members = [m.user for m in composition.members.select_related("user")]
     for position, case in enumerate(cases, start=1):
         AgendaItem.objects.create(meeting=meeting, case=case, position=position)
@@ -192,7 +240,8 @@ def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases:
         deadlines_start(case=case, event=StartEvent.MEETING_SCHEDULED, anchor_at=starts_at,
                         subject=str(meeting.pk))
         audit_record(actor=user, action=AuditAction.MEETING_SCHEDULE, case_id=case.pk,
-                     detail={"meeting": meeting.pk, "late": case in late})
+                     detail={"meeting": meeting.pk, "late": case in late,
+                             "short_notice": bool(meeting.short_notice_reason)})
     for member in members:
         Attendance.objects.create(meeting=meeting, user=member, present=False)
     return meeting
@@ -216,7 +265,48 @@ def meeting_send_notice(*, user, meeting: Meeting) -> Meeting:
                      params={"meeting": meeting.pk, "starts_at": meeting.starts_at.isoformat()})
         deadlines_satisfy(case=item.case, event=SatisfyEvent.MEETING_NOTICE_SENT, at=now, by=user,
                           subject=str(meeting.pk))
+    _audit_cases(meeting, user=user, action=AuditAction.MEETING_NOTICE, detail={"to": "members"})
     return meeting
+
+
+@transaction.atomic
+def meeting_notice_record(*, user, meeting: Meeting, case: Case, channel: str, sent_at: dt.datetime,
+                          party: Party | None = None, person=None) -> MeetingNotice:
+    """UA IV.6: the secretary "повідомляє ... заявника та інших заінтересованих осіб про порядок
+    денний запланованого засідання, дату, час і місце його проведення". Record that the applicant
+    (the reporter or a legal representative of a case on the agenda) or another interested person
+    (another party of the case, or a staff member) was told, how and when. Told outside the system:
+    nothing is sent from here, and the record holds references only."""
+    if not can_run_meeting(user, meeting):
+        _fail("__all__", _("Only the secretary, the chair or the head records notices of the meeting."))
+    if meeting.status == MeetingStatus.CLOSED:
+        _fail("__all__", _("The meeting is closed."))
+    errors: dict = {}
+    if not meeting.agenda.filter(case=case).exists():
+        errors["case"] = [_("The case is not on this meeting's agenda.")]
+    if (party is None) == (person is None):
+        errors["party"] = [_("Choose one person: a party of the case or a staff member.")]
+    elif party is not None and party.case_id != case.pk:
+        errors["party"] = [_("Choose a party of this case.")]
+    elif party is not None and party.is_minor:
+        errors["party"] = [_("A child is told through their legal representative.")]
+    elif party is not None and party.is_alleged_perpetrator:
+        # DESIGN §7 (a design rule, not KZ §19.5): never notify a parent who is the alleged perpetrator.
+        errors["party"] = [_("This person is the alleged perpetrator and must not be notified.")]
+    if channel not in MeetingNoticeChannel.values:
+        errors["channel"] = [_("Choose a channel.")]
+    if sent_at > timezone.now():
+        errors["sent_at"] = [_("The time cannot be in the future.")]
+    if errors:
+        raise CaseInputError(errors)
+    applicant = party is not None and party.role in (PartyRole.REPORTER, PartyRole.LEGAL_REPRESENTATIVE)
+    notice = MeetingNotice.objects.create(
+        meeting=meeting, case=case, party=party, user=person, channel=channel, sent_at=sent_at, recorded_by=user,
+        recipient=MeetingNoticeRecipient.APPLICANT if applicant else MeetingNoticeRecipient.INTERESTED)
+    audit_record(actor=user, action=AuditAction.MEETING_NOTICE, case_id=case.pk, detail={
+        "meeting": meeting.pk, "notice": notice.pk, "to": notice.recipient, "channel": channel,
+        "party": str(party.pk) if party else None, "user": person.pk if person else None})
+    return notice
 
 
 @transaction.atomic
@@ -265,6 +355,8 @@ def attendance_mark(*, user, meeting: Meeting, member, present: bool) -> Attenda
         _fail("member", _("This person is not in the approved composition."))
     attendance.present = present
     attendance.save(update_fields=["present", "marked_at"])
+    audit_record(actor=user, action=AuditAction.MEETING_ATTENDANCE, case_id=None,
+                 detail={"meeting": meeting.pk, "member": member.pk, "present": present})
     return attendance
 
 
@@ -301,7 +393,12 @@ def substitution_record(*, user, meeting: Meeting, basis: str, substitute, propo
     else:
         _fail("basis", _("Choose the basis of the substitution."))
     meeting.save(update_fields=["acting_chair", "acting_secretary"])
-    return Substitution.objects.create(meeting=meeting, basis=basis, user=substitute, proposed_by=proposed_by)
+    substitution = Substitution.objects.create(meeting=meeting, basis=basis, user=substitute,
+                                               proposed_by=proposed_by)
+    audit_record(actor=user, action=AuditAction.MEETING_SUBSTITUTE, case_id=None, detail={
+        "meeting": meeting.pk, "basis": basis, "substitute": substitute.pk,
+        "proposed_by": proposed_by.pk if proposed_by else None})
+    return substitution
 
 
 @transaction.atomic
@@ -312,6 +409,12 @@ def meeting_open(*, user, meeting: Meeting) -> Meeting:
         _fail("__all__", _("Only the secretary, the chair or the head opens the meeting."))
     if meeting.status != MeetingStatus.SCHEDULED:
         _fail("__all__", _("The meeting is already open or closed."))
+    # UA IV.4, IV.6: the members, the applicant and the interested persons were told a date and
+    # time; a session opened well before it would decide without those who come on time.
+    if timezone.now() < meeting.starts_at - open_grace():
+        _fail("starts_at", _("The meeting is set for %(when)s: it can be opened from %(minutes)s minutes before.")
+              % {"when": formats.date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT"),
+                 "minutes": int(open_grace().total_seconds() // 60)})
     if not quorum_state(meeting)["has_quorum"]:
         _fail("__all__", _("There is no quorum: at least two thirds of the approved composition must be present."))
     if chairing(meeting) is None or not _present(meeting, chairing(meeting)):
@@ -322,6 +425,7 @@ def meeting_open(*, user, meeting: Meeting) -> Meeting:
     for item in meeting.agenda.select_related("case"):
         deadlines_satisfy(case=item.case, event=SatisfyEvent.MEETING_HELD, at=now, by=user)
         item.questions.get_or_create(is_bullying_confirmation=True, defaults={"text": str(BULLYING_QUESTION)})
+    _audit_cases(meeting, user=user, action=AuditAction.MEETING_OPEN)
     return meeting
 
 
@@ -339,6 +443,9 @@ def vote_cast(*, user, question: Question, choice: str, dissent: str = "") -> Vo
         _fail("choice", _("Vote for, against or abstain."))
     vote, _created = Vote.objects.update_or_create(
         question=question, user=user, defaults={"choice": choice, "dissent": (dissent or "").strip()})
+    # An open vote (UA IV.7): the choice is in the minutes by name anyway; the trail keeps ids.
+    audit_record(actor=user, action=AuditAction.VOTE_CAST, case_id=question.agenda_item.case_id,
+                 detail={"meeting": meeting.pk, "question": question.pk, "vote": str(vote.pk)})
     return vote
 
 
@@ -359,9 +466,33 @@ def question_close(*, user, question: Question) -> rules.Outcome:
     chair = chairing(meeting)
     outcome = rules.vote_outcome(approved_size=meeting.composition.members.count(), votes=votes,
                                  chair=chair.pk if chair else None)
-    question.passed, question.closed_at = outcome.passed, timezone.now()
+    # UA IV.7: adopted (True), rejected by a majority against (False), or no decision reached (None).
+    question.passed, question.closed_at = outcome.decided, timezone.now()
     question.save(update_fields=["passed", "closed_at"])
+    audit_record(actor=user, action=AuditAction.VOTE_CAST, case_id=question.agenda_item.case_id,
+                 detail={"meeting": meeting.pk, "question": question.pk, "closed": True, "result": outcome.result})
     return outcome
+
+
+@transaction.atomic
+def question_put_again(*, user, agenda_item: AgendaItem) -> Question:
+    """UA IV.7: a confirmation vote in which neither side has a majority of the approved
+    composition reached no decision; the chair may put the question to the vote again."""
+    meeting = agenda_item.meeting
+    if user != chairing(meeting) and user != minuting(meeting):
+        _fail("__all__", _("The chair or the secretary puts the question to the vote."))
+    if meeting.status != MeetingStatus.OPEN:
+        _fail("__all__", _("Votes are taken only while the meeting is in session."))
+    questions = list(Question.objects.select_for_update().filter(agenda_item=agenda_item,
+                                                                  is_bullying_confirmation=True).order_by("id"))
+    last = questions[-1] if questions else None
+    if last is None or last.closed_at is None or last.passed is not None:
+        _fail("__all__", _("The question is put again only after a vote that reached no decision."))
+    question = Question.objects.create(agenda_item=agenda_item, text=str(BULLYING_QUESTION),
+                                       is_bullying_confirmation=True)
+    audit_record(actor=user, action=AuditAction.VOTE_CAST, case_id=agenda_item.case_id,
+                 detail={"meeting": meeting.pk, "question": question.pk, "again": last.pk})
+    return question
 
 
 def question_outcome(question: Question) -> rules.Outcome:
@@ -387,9 +518,14 @@ def decision_record(*, user, agenda_item: AgendaItem, texts: dict, monitoring: l
     # The decision is the meeting's: once closed, its minutes go to the head for the order.
     if meeting.status != MeetingStatus.OPEN:
         _fail("__all__", _("The decision is recorded while the meeting is in session."))
-    question = agenda_item.questions.filter(is_bullying_confirmation=True, closed_at__isnull=False).first()
+    # UA IV.7: the decision either way needs a majority of the approved composition; a vote that
+    # reached none decides nothing.
+    question = (agenda_item.questions.filter(is_bullying_confirmation=True, closed_at__isnull=False)
+                .order_by("-id").first())
     if question is None:
         _fail("__all__", _("Vote on whether the bullying is confirmed first."))
+    if question.passed is None:
+        _fail("__all__", _("The vote reached no decision: put the question to the vote again."))
     if hasattr(agenda_item, "decision"):
         _fail("__all__", _("The decision on this case is already recorded."))
     errors: dict = {}
@@ -446,6 +582,7 @@ def meeting_close(*, user, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["status", "closed_at"])
     for invitation in meeting.invitations.select_related("case", "user").filter(revoked_at__isnull=True):
         _invitation_revoke(invitation, now)
+    _audit_cases(meeting, user=user, action=AuditAction.MEETING_CLOSE)
     return meeting
 
 
@@ -461,6 +598,8 @@ def minutes_formalise(*, user, meeting: Meeting, order_number: str, order_date: 
         _fail("order_number", _("Enter the number of the head's order."))
     meeting.minutes_order_number, meeting.minutes_order_date = order_number.strip(), order_date
     meeting.save(update_fields=["minutes_order_number", "minutes_order_date"])
+    _audit_cases(meeting, user=user, action=AuditAction.MINUTES_FORMALISE,
+                 detail={"order_number": meeting.minutes_order_number})
     return meeting
 
 
@@ -472,6 +611,9 @@ def decision_communicate(*, user, meeting: Meeting) -> Meeting:
         _fail("__all__", _("The chair communicates the decision."))
     if not meeting.minutes_order_number:
         _fail("__all__", _("Formalise the minutes by the head's order first."))
-    meeting.decision_communicated_at = meeting.decision_communicated_at or timezone.now()
+    if meeting.decision_communicated_at:
+        return meeting  # communicated once
+    meeting.decision_communicated_at = timezone.now()
     meeting.save(update_fields=["decision_communicated_at"])
+    _audit_cases(meeting, user=user, action=AuditAction.DECISION_COMMUNICATE)
     return meeting

@@ -22,7 +22,7 @@ from cases.services import CaseInputError
 from commission import selectors, services
 from commission.forms import (
     CompositionForm, CompositionMemberFormSet, DeadlineCheckForm, DecisionForm, InvitationForm, MeetingForm,
-    MinutesOrderForm, MonitoringFormSet, SubstitutionForm, VoteForm,
+    MeetingNoticeForm, MinutesOrderForm, MonitoringFormSet, SubstitutionForm, VoteForm,
 )
 from commission.minutes import minutes_download
 from commission.models import MeetingStatus
@@ -129,7 +129,7 @@ def _schedulable_school(request, school_id):
 def meeting_new(request, school_id):
     school = _schedulable_school(request, school_id)
     candidates = selectors.agenda_candidates(school)
-    conflicts = []
+    conflicts, notice_cutoff = [], None
     if request.method == "POST":
         form = MeetingForm(request.POST, candidates=candidates)
         if form.is_valid():
@@ -137,10 +137,12 @@ def meeting_new(request, school_id):
             try:
                 meeting = services.meeting_schedule(user=request.user, school=school, starts_at=data["starts_at"],
                                                     place=data["place"], cases=list(data["cases"]),
-                                                    late_reason=data["late_reason"])
+                                                    late_reason=data["late_reason"],
+                                                    short_notice_reason=data["short_notice_reason"])
             except CaseInputError as err:
                 _apply_errors(form, err.errors)
                 conflicts = services.meeting_deadline_conflicts(list(data["cases"]), data["starts_at"])
+                notice_cutoff = services.meeting_notice_cutoff_passed(school, data["starts_at"])
             else:
                 messages.success(request, _("Meeting scheduled. Send the notice by 18:00 of the day before."))
                 return _room(meeting)
@@ -150,7 +152,7 @@ def meeting_new(request, school_id):
         status = 200
     return render(request, "commission/meeting_new.html", {
         "school": school, "form": form, "candidates": list(candidates), "conflicts": conflicts,
-        "selected": {str(pk) for pk in form["cases"].value() or []},
+        "notice_cutoff": notice_cutoff, "selected": {str(pk) for pk in form["cases"].value() or []},
     }, status=status)
 
 
@@ -158,14 +160,19 @@ def meeting_new(request, school_id):
 @require_GET
 def meeting_check(request, school_id):
     """The live warning on the scheduling form (htmx): cases whose 3-working-day clock ends
-    before the date chosen (UA II.2)."""
+    before the date chosen (UA II.2), and a date too soon for the notice by 18:00 of the day
+    before (UA IV.6)."""
     school = _schedulable_school(request, school_id)
     form = DeadlineCheckForm(request.GET, candidates=selectors.agenda_candidates(school))
-    conflicts = []
-    if form.is_valid() and form.cleaned_data["starts_at"] and form.cleaned_data["cases"]:
-        conflicts = services.meeting_deadline_conflicts(list(form.cleaned_data["cases"]),
-                                                        form.cleaned_data["starts_at"])
-    return render(request, "commission/_deadline_warning.html", {"conflicts": conflicts})
+    conflicts, notice_cutoff = [], None
+    if form.is_valid() and form.cleaned_data["starts_at"]:
+        starts_at = form.cleaned_data["starts_at"]
+        if starts_at > timezone.now():
+            notice_cutoff = services.meeting_notice_cutoff_passed(school, starts_at)
+        if form.cleaned_data["cases"]:
+            conflicts = services.meeting_deadline_conflicts(list(form.cleaned_data["cases"]), starts_at)
+    return render(request, "commission/_deadline_warning.html",
+                  {"conflicts": conflicts, "notice_cutoff": notice_cutoff})
 
 
 # --- The meeting room ------------------------------------------------------------------------
@@ -180,12 +187,19 @@ def _room_context(request, meeting, **extra):
     agenda = []
     for item in items:
         item_questions = [_question_context(user, meeting, seat, q) for q in questions if q.agenda_item_id == item.pk]
-        confirmation = next((q["question"] for q in item_questions if q["question"].is_bullying_confirmation), None)
+        # The latest vote on the confirmation question decides (it may have been put again).
+        confirmation = next((q["question"] for q in reversed(item_questions) if q["question"].is_bullying_confirmation),
+                            None)
         agenda.append({
             "item": item, "case": item.case, "clock": clocks.get(item.case_id), "questions": item_questions,
             "decision": decisions.get(item.pk),
             "can_decide": (seat.chairs or seat.minutes) and meeting.status == MeetingStatus.OPEN
-            and confirmation is not None and confirmation.closed_at is not None and item.pk not in decisions,
+            and confirmation is not None and confirmation.closed_at is not None
+            and confirmation.passed is not None and item.pk not in decisions,
+            # UA IV.7: a vote that reached no decision can be put again.
+            "can_put_again": (seat.chairs or seat.minutes) and meeting.status == MeetingStatus.OPEN
+            and confirmation is not None and confirmation.closed_at is not None and confirmation.passed is None
+            and item.pk not in decisions,
         })
     context = {
         "meeting": meeting, "seat": seat, "agenda": agenda, "school": meeting.commission.school,
@@ -197,9 +211,12 @@ def _room_context(request, meeting, **extra):
         "substitutions": meeting.substitutions.select_related("user", "proposed_by").order_by("id"),
         "version": selectors.meeting_version(meeting),
     }
+    if seat.internal:
+        context["outside_notices"] = selectors.outside_notices(meeting)
     if seat.runs and meeting.status != MeetingStatus.CLOSED:
         context.setdefault("invitation_form", InvitationForm(
             cases=_agenda_cases(meeting), invitees=selectors.invitee_candidates(meeting)))
+        context.setdefault("notice_form", _notice_form(meeting))
         context.setdefault("substitution_form", SubstitutionForm(members=_member_users(meeting)))
     if seat.is_head and meeting.status == MeetingStatus.CLOSED:
         context.setdefault("minutes_form", MinutesOrderForm(initial={
@@ -207,6 +224,12 @@ def _room_context(request, meeting, **extra):
             "order_date": meeting.minutes_order_date or timezone.localdate()}))
     context.update(extra)
     return context
+
+
+def _notice_form(meeting, data=None):
+    return MeetingNoticeForm(data, cases=_agenda_cases(meeting), parties=selectors.notifiable_parties(meeting),
+                             people=selectors.invitee_candidates(meeting),
+                             initial=None if data else {"sent_at": timezone.localtime().replace(second=0, microsecond=0)})
 
 
 def _agenda_cases(meeting):
@@ -429,11 +452,50 @@ def question_close(request, meeting_id, question_id):
     except CaseInputError as err:
         _flash_errors(request, err.errors)
     else:
-        if outcome.passed:
+        if outcome.decided is True:
             messages.success(request, _("The vote is closed: adopted."))
+        elif outcome.decided is False:
+            messages.success(request, _("The vote is closed: rejected by a majority of the approved composition."))
         else:
-            messages.success(request, _("The vote is closed: not adopted."))
+            messages.warning(request, _("The vote is closed: no decision reached (neither side has a majority of the "
+                                        "approved composition). The question can be put to the vote again."))
     return _room(meeting, f"question-{question.pk}")
+
+
+@login_required
+@require_POST
+def question_put_again(request, meeting_id, item_id):
+    """UA IV.7: put the confirmation question to the vote again after a vote without a decision."""
+    meeting = selectors.meeting_get_for_user(request.user, meeting_id)
+    item = selectors.agenda_for_user(request.user, meeting).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    try:
+        question = services.question_put_again(user=request.user, agenda_item=item)
+    except CaseInputError as err:
+        _flash_errors(request, err.errors)
+        return _room(meeting, f"item-{item.pk}")
+    messages.success(request, _("The question is put to the vote again."))
+    return _room(meeting, f"question-{question.pk}")
+
+
+@login_required
+@require_POST
+def meeting_notice_record(request, meeting_id):
+    """UA IV.6: record that the applicant or another interested person was told of the meeting."""
+    meeting = selectors.meeting_get_for_user(request.user, meeting_id)
+    form = _notice_form(meeting, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_notice_record(user=request.user, meeting=meeting, case=data["case"], party=data["party"],
+                                           person=data["person"], channel=data["channel"], sent_at=data["sent_at"])
+        except CaseInputError as err:
+            _apply_errors(form, err.errors)
+        else:
+            messages.success(request, _("The notice of the meeting is recorded."))
+            return _room(meeting, "outside-notices")
+    return render(request, "commission/meeting.html", _room_context(request, meeting, notice_form=form), status=400)
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Production settings: everything secure by default, secrets from the environment."""
 
 from config.settings import *  # noqa: F401,F403
-from config.settings import env
+from config.settings import CONTENT_SECURITY_POLICY, REST_FRAMEWORK, env
 
 DEBUG = False
 WHITENOISE_USE_FINDERS = False
@@ -19,6 +19,17 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The policy of config.settings (no inline script or style, nothing from other
+# sites), and browsers fetch any http: address of the site over https.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}
+
+# The TLS proxy in front (see SECURE_PROXY_SSL_HEADER) is one hop: the client's
+# address, which log-in lockouts and API throttles count by, is the one it
+# appends to X-Forwarded-For. Set the number of proxies you really have.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TRUSTED_PROXY_COUNT or None}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyKind
 from notifications.models import (
-    CalendarOverride, ClockKind, Deadline, DeadlineRule, EscalationStep, Notice, SatisfyEvent, StartEvent,
+    CalendarOverride, ClockKind, Deadline, DeadlineRule, EscalationStep, Notice, NoticeChannel, NoticeRoute,
+    SatisfyEvent, StartEvent,
 )
 from notifications.services import calendar_override_delete, calendar_override_save
 
@@ -45,13 +46,17 @@ class DeadlineRuleForm(forms.ModelForm):
             "target_agency_kinds": _('For notice rules: every agency kind that must be notified, '
                                      'e.g. ["police", "contact_centre_111"].'),
             "reminder_points": _("Fractions of the clock at which reminders go out, e.g. [0.5, 0.9]."),
+            "allowed_channels": _('For notice rules: the channels a notice must go by to count, e.g. '
+                                  '["phone", "sms", "email"]; empty for any channel.'),
+            "legal_term": _("Whether the duration is the law's own, or the protocol's setting where the law "
+                            "says “immediately” or sets no term."),
             "escalation_ladder": _('Who is told on a breach, e.g. ["responsible", "agency_head", '
                                    '"regional_ombudsman", "local_executive"].'),
         }
 
     def clean(self):
         data = super().clean()
-        for name in ("target_agency_kinds", "reminder_points", "escalation_ladder"):
+        for name in ("target_agency_kinds", "reminder_points", "escalation_ladder", "allowed_channels"):
             if name in data and data[name] is None:  # an emptied box means "none", not NULL
                 data[name] = []
         clock = data.get("clock")
@@ -71,6 +76,8 @@ class DeadlineRuleForm(forms.ModelForm):
         self._clean_list("reminder_points", data.get("reminder_points"),
                          lambda p: isinstance(p, (int, float)) and not isinstance(p, bool) and 0 < p < 1,
                          _("Give fractions between 0 and 1, e.g. [0.5, 0.9]."))
+        self._clean_list("allowed_channels", data.get("allowed_channels"), lambda c: c in NoticeChannel.values,
+                         _("Use channels from: %(channels)s.") % {"channels": ", ".join(NoticeChannel.values)})
         self._clean_list("escalation_ladder", data.get("escalation_ladder"),
                          lambda s: s in EscalationStep.values,
                          _("Use steps from: %(steps)s.") % {"steps": ", ".join(EscalationStep.values)})
@@ -122,9 +129,10 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
         (_("When it runs"), {
             "description": _("Changes apply to clocks started afterwards; running clocks keep their due time "
                              "(only a calendar decree moves them)."),
-            "fields": ["start_event", "anchor", "satisfy_event", "target_agency_kinds", "per_minor_party"],
+            "fields": ["start_event", "anchor", "satisfy_event", "target_agency_kinds", "allowed_channels",
+                       "per_minor_party"],
         }),
-        (_("Clock"), {"fields": ["clock", "duration_minutes", "working_days", "cutoff_time"]}),
+        (_("Clock"), {"fields": ["clock", "duration_minutes", "working_days", "cutoff_time", "legal_term"]}),
         (_("Who acts and who is told"), {
             "fields": ["responsible_agency_kind", "responsible_role", "reminder_points", "escalation_ladder"],
         }),
@@ -133,6 +141,21 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The code names the rule in messages and the audit trail; deadlines hang on the jurisdiction.
         return [*super().get_readonly_fields(request, obj), *(["jurisdiction", "code"] if obj else [])]
+
+
+@admin.register(NoticeRoute)
+class NoticeRouteAdmin(admin.ModelAdmin):
+    """The protocol's notice matrix: which agency kind may notify which (data, like the rules).
+
+    The browser form's recipients and the service's check both read these rows: a route
+    removed here is refused everywhere at once.
+    """
+
+    list_display = ["jurisdiction", "sender_kind", "recipient_kind", "source"]
+    list_filter = ["jurisdiction", "sender_kind", "recipient_kind"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["source"]
+    ordering = ["jurisdiction__code", "sender_kind", "recipient_kind"]
 
 
 @admin.register(CalendarOverride)
@@ -206,17 +229,18 @@ class DeadlineAdmin(ReadOnlyAdmin):
 class NoticeAdmin(ReadOnlyAdmin):
     """Notices, named by case reference, outgoing number and receiving agency; never a party's name."""
 
-    list_display = ["case_reference", "outgoing_number", "recipient_agency", "channel", "sent_at",
+    list_display = ["case_reference", "outgoing_number", "from_agency", "recipient_agency", "channel", "sent_at",
                     "acknowledged_at"]
     list_filter = ["channel", "to_agency__kind", "case__jurisdiction"]
-    list_select_related = ["case__school", "to_agency"]
+    list_select_related = ["case__school", "to_agency", "from_agency"]
     date_hierarchy = "sent_at"
     search_fields = ["outgoing_number"]
-    fields = ["case_reference", "outgoing_number", "recipient_agency", "channel", "sent_at", "acknowledged_at"]
+    fields = ["case_reference", "outgoing_number", "from_agency", "recipient_agency", "channel", "sent_at",
+              "acknowledged_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return (super().get_queryset(request).select_related("case__school", "to_agency")
+        return (super().get_queryset(request).select_related("case__school", "to_agency", "from_agency")
                 .defer("case__description"))
 
     @admin.display(description=_("case"), ordering="case__received_at")

@@ -18,10 +18,11 @@ from cases import permissions
 from cases.api import BAD_INPUT, NOT_FOUND, validation_error
 from cases.models import Party
 from cases.selectors import case_get_for_user
-from cases.services import CaseInputError
+from cases.services import CaseInputError, PartyInput
 from cases.vocabulary import PartyRole
+from config import limits
 from notifications import selectors, services
-from notifications.models import DeadlineState, Notice, NoticeChannel
+from notifications.models import DeadlineState, LegalTerm, Notice, NoticeChannel
 
 # --- Choice fields named in the schema ------------------------------------------
 # "channel", "role" and agency kinds also appear in the cases and agencies APIs with
@@ -61,6 +62,16 @@ class DeadlineSerializer(serializers.Serializer):
     state = serializers.ChoiceField(DeadlineState.choices)
     met_at = serializers.DateTimeField(allow_null=True)
     source = serializers.CharField(source="rule.source", help_text="The legal source of the clock.")
+    legal_term = serializers.ChoiceField(
+        LegalTerm.choices, source="rule.legal_term",
+        help_text=("What the law says about the term: `stated` (the clock is the law's), `immediately` "
+                   "(the law says immediately without a number; the clock is the protocol's setting) or "
+                   "`unspecified` (the law sets no term; the clock is the protocol's setting)."))
+    term = serializers.CharField(source="rule.term", help_text=(
+        'The term in words, in the request\'s language, e.g. "immediately (protocol: within 1 hour)".'))
+    allowed_channels = serializers.ListField(
+        child=NoticeChannelField(), source="rule.allowed_channels",
+        help_text="For a notice clock: the channels a notice must go by to count (empty: any).")
     responsible = ResponsibleSerializer(source="*")
 
 
@@ -76,6 +87,20 @@ class NoticeSerializer(serializers.ModelSerializer):
         model = Notice
         fields = ["id", "case", "outgoing_number", "to_agency", "to_party", "channel", "sent_at",
                   "acknowledged_at"]
+
+
+class NoticeCreatedSerializer(NoticeSerializer):
+    """The recorded notice, and what it did not meet."""
+
+    from_agency = serializers.IntegerField(source="from_agency_id", help_text="The sending agency.")
+    warnings = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), read_only=True,
+        help_text=("Per field, why the notice does not count for a clock it would otherwise meet, e.g. "
+                   "`channel`: a paper letter is no KZ §25 rapid notice. The notice is recorded all the same."),
+    )
+
+    class Meta(NoticeSerializer.Meta):
+        fields = [*NoticeSerializer.Meta.fields, "from_agency", "warnings"]
 
 
 class InboxNoticeSerializer(NoticeSerializer):
@@ -101,14 +126,40 @@ class _CaseRepresentativeField(serializers.PrimaryKeyRelatedField):
         return Party.objects.filter(case=self.context["case"], role=PartyRole.LEGAL_REPRESENTATIVE)
 
 
+class _CaseMinorField(serializers.PrimaryKeyRelatedField):
+    """A party of the case in the context (the service checks it is a minor party)."""
+
+    def get_queryset(self):
+        return Party.objects.filter(case=self.context["case"])
+
+
+class NewRepresentativeSerializer(serializers.Serializer):
+    """A parent not yet in the case: added as the legal representative of ``represents``."""
+
+    represents = _CaseMinorField(queryset=Party.objects.none(), pk_field=serializers.UUIDField(),
+                                 allow_null=True, default=None,
+                                 help_text="The minor party of this case whom this person represents.")
+    # Blank passes here so that the service reports it with its message.
+    family_name = serializers.CharField(allow_blank=True, default="", max_length=200)
+    given_name = serializers.CharField(allow_blank=True, default="", max_length=200)
+    patronymic = serializers.CharField(allow_blank=True, default="", max_length=200)
+    phone = serializers.CharField(allow_blank=True, default="", max_length=64)
+
+
 class NoticeCreateSerializer(serializers.Serializer):
     to_agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), allow_null=True, default=None,
-        help_text="The agency notified (an agency of the case's country). Give this or `to_party`.",
+        help_text=("The agency notified: one the protocol's notice matrix allows your agency to notify "
+                   "(never a school). Give this, `to_party` or `new_representative`."),
     )
     to_party = _CaseRepresentativeField(
         queryset=Party.objects.none(), pk_field=serializers.UUIDField(), allow_null=True, default=None,
         help_text="The legal representative notified (a party of this case). Give this or `to_agency`.",
+    )
+    new_representative = NewRepresentativeSerializer(
+        allow_null=True, default=None,
+        help_text=("A parent not yet in the case, notified and added as the legal representative of the "
+                   "chosen minor, in the same transaction. Only the case's school notifies parents."),
     )
     channel = NoticeChannelField()
     sent_at = serializers.DateTimeField(allow_null=True, default=None, help_text="Defaults to now.")
@@ -121,7 +172,7 @@ class EventSerializer(serializers.Serializer):
 
 class WaiveSerializer(serializers.Serializer):
     # Blank passes here so that the service reports it with its message.
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
 
 
 # --- Views --------------------------------------------------------------------
@@ -148,22 +199,31 @@ class CaseNoticesApi(APIView):
 
     @extend_schema(
         request=NoticeCreateSerializer,
-        responses={201: NoticeSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        responses={201: NoticeCreatedSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
         description=(
-            "Record a notice: numbered in the school's outgoing register, shared with the agency, "
-            "meets the clocks it satisfies. A legal representative who is the alleged perpetrator "
-            "is refused. Needs `change_case`."
+            "Record a notice: numbered in the sending agency's outgoing register, shared with the "
+            "receiving agency, meets the clocks it satisfies. The recipient must be one the protocol's "
+            "notice matrix allows the sender's agency (else 400 on `to_agency`). A legal representative "
+            "who is the alleged perpetrator is refused. The case's team sends for the school; staff of "
+            "an agency the case was notified to send for their agency; anyone else gets 404."
         ),
     )
     def post(self, request, case_id):
-        case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+        case, _options = selectors.case_get_for_notice(request.user, case_id)
         serializer = NoticeCreateSerializer(data=request.data, context={"case": case})
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        new_representative = data.pop("new_representative", None)
+        if new_representative is not None:
+            data["represents"] = new_representative.pop("represents")
+            data["new_representative"] = PartyInput(role=PartyRole.LEGAL_REPRESENTATIVE, is_minor=False,
+                                                    **new_representative)
         try:
-            notice = services.notice_send(user=request.user, case=case, **serializer.validated_data)
+            notice = services.notice_send(user=request.user, case=case, **data)
         except CaseInputError as err:
             raise validation_error(err) from err
-        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+        notice.warnings = selectors.notice_channel_warnings(notice)
+        return Response(NoticeCreatedSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
 class CaseEventsApi(APIView):

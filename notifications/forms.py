@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.services import PartyInput
+from cases.vocabulary import PartyRole
 from notifications.models import NoticeChannel, SatisfyEvent, StartEvent
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,7 +33,13 @@ def representative_label(party, *, with_identity: bool) -> str:
     return label
 
 
+NEW_REPRESENTATIVE = "new_representative"
+
+
 class NoticeForm(forms.Form):
+    """A notice to an agency the protocol's matrix allows, to a legal representative, or to a
+    parent not yet in the case, named here and added as the chosen minor's legal representative."""
+
     recipient = forms.ChoiceField(label=_("Recipient"), error_messages={
         "required": _("Choose the recipient."), "invalid_choice": _("Choose a recipient from the list."),
     })
@@ -39,16 +47,27 @@ class NoticeForm(forms.Form):
                                 error_messages={"required": _("Choose a channel.")})
     sent_at = forms.DateTimeField(label=_("Sent at"), widget=DATETIME_INPUT, required=False,
                                   help_text=LOCAL_TIME_HELP)
+    # Only for a parent not yet in the case (UA I.6, II.2); the service checks them.
+    represents = forms.ChoiceField(label=_("Parent of"), required=False)
+    family_name = forms.CharField(label=_("Parent's family name"), required=False, max_length=200)
+    given_name = forms.CharField(label=_("Parent's given name"), required=False, max_length=200)
+    patronymic = forms.CharField(label=_("Parent's patronymic"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Parent's phone"), required=False, max_length=64)
 
     # The service's error keys and the field that shows them.
     SERVICE_FIELDS = {"recipient": "recipient", "to_agency": "recipient", "to_party": "recipient",
-                      "channel": "channel", "sent_at": "sent_at"}
+                      "channel": "channel", "sent_at": "sent_at",
+                      "new_representative.represents": "represents",
+                      "new_representative.family_name": "family_name",
+                      "new_representative.given_name": "given_name",
+                      "new_representative.patronymic": "patronymic", "new_representative.phone": "phone"}
 
-    def __init__(self, *args, agencies, representatives, with_identity: bool, **kwargs):
+    def __init__(self, *args, options, with_identity: bool, **kwargs):
         kwargs.setdefault("auto_id", "id_notice_%s")
         super().__init__(*args, **kwargs)
-        self._agencies = {f"agency:{a.pk}": a for a in agencies}
-        self._parties = {f"party:{p.pk}": p for p in representatives}
+        self._agencies = {f"agency:{a.pk}": a for a in options.agencies}
+        self._parties = {f"party:{p.pk}": p for p in options.representatives}
+        self._minors = {str(p.pk): p for p in options.minors}
         party_choices = []
         for key, party in self._parties.items():
             label = representative_label(party, with_identity=with_identity)
@@ -56,8 +75,11 @@ class NoticeForm(forms.Form):
                 label = _("%(representative)s (alleged perpetrator: must not be notified)") % {
                     "representative": label}
             party_choices.append((key, label))
-        choices = [("", "---------"),
-                   (_("Agencies"), [(key, agency.name) for key, agency in self._agencies.items()])]
+        if self._minors:
+            party_choices.append((NEW_REPRESENTATIVE, _("A parent not yet in the case (name them below)")))
+        choices = [("", "---------")]
+        if self._agencies:
+            choices.append((_("Agencies"), [(key, agency.name) for key, agency in self._agencies.items()]))
         if party_choices:
             choices.append((_("Legal representatives"), party_choices))
         self.fields["recipient"].choices = choices
@@ -65,13 +87,39 @@ class NoticeForm(forms.Form):
             choices=choices,
             disabled_values=[key for key, party in self._parties.items() if party.is_alleged_perpetrator],
         )
+        self.fields["represents"].choices = [("", "---------"), *(
+            (key, minor_label(minor, with_identity=with_identity)) for key, minor in self._minors.items())]
+        self.fields["represents"].error_messages["invalid_choice"] = _("Choose the minor from the list.")
+        if not self._minors:
+            for name in ("represents", "family_name", "given_name", "patronymic", "phone"):
+                del self.fields[name]
+
+    @property
+    def names_a_parent(self) -> bool:
+        return bool(self._minors)
 
     def clean(self):
         data = super().clean()
         recipient = data.get("recipient")
         data["to_agency"] = self._agencies.get(recipient)
         data["to_party"] = self._parties.get(recipient)
+        data["new_representative"] = None
+        data["represents"] = self._minors.get(data.get("represents") or "")
+        if recipient == NEW_REPRESENTATIVE:
+            data["new_representative"] = PartyInput(
+                role=PartyRole.LEGAL_REPRESENTATIVE, is_minor=False,
+                family_name=data.get("family_name", ""), given_name=data.get("given_name", ""),
+                patronymic=data.get("patronymic", ""), phone=data.get("phone", ""),
+            )
         return data
+
+
+def minor_label(party, *, with_identity: bool) -> str:
+    """A minor party by role and number; the name only for readers who may see identities."""
+    label = _("%(role)s no. %(number)s") % {"role": party.get_role_display(), "number": party.position + 1}
+    if with_identity:
+        label = f"{label}: {party.full_name}"
+    return label
 
 
 class EventForm(forms.Form):
@@ -106,9 +154,19 @@ class WaiveForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def apply_service_errors(form: forms.Form, errors: dict) -> None:
-    """Show a service's errors next to the fields they concern (the rest above the form)."""
+def apply_service_errors(form: forms.Form, errors: dict, *, prefix: str = "") -> None:
+    """Show a service's errors next to the fields they concern (the rest above the form).
+
+    Nested errors (``{"new_representative": {"family_name": [...]}}``) are looked up as
+    ``"new_representative.family_name"``.
+    """
     for name, messages in errors.items():
-        target = form.SERVICE_FIELDS.get(name)
+        key = f"{prefix}{name}"
+        if isinstance(messages, dict):
+            apply_service_errors(form, messages, prefix=f"{key}.")
+            continue
+        target = form.SERVICE_FIELDS.get(key)
+        if target is not None and target not in form.fields:
+            target = None
         for message in messages:
             form.add_error(target, message)

@@ -13,10 +13,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Jurisdiction, StaffRole
 from cases.models import Case, Party
+from cases.vocabulary import PartyRole
+from privacy.fields import EncryptedTextField, Sealed
 
 
 class StartEvent(models.TextChoices):
@@ -25,6 +28,9 @@ class StartEvent(models.TextChoices):
     HIGH_PROFILE_CONFIRMED = "high_profile_confirmed", _("Case confirmed as high-profile")
     FORENSIC_ORDERED = "forensic_ordered", _("Forensic examination ordered")
     MEETING_SCHEDULED = "meeting_scheduled", _("Commission meeting scheduled")
+    # KZ §19.5: the police learn of violence by a parent, guardian or relative.
+    POLICE_NOTIFIED_OF_FAMILY_VIOLENCE = "police_notified_of_family_violence", _(
+        "Police notified of a case whose alleged perpetrator is a parent or relative")
 
 
 class SatisfyEvent(models.TextChoices):
@@ -36,6 +42,19 @@ class SatisfyEvent(models.TextChoices):
     MEETING_HELD = "meeting_held", _("Commission meeting held")
     MEETING_NOTICE_SENT = "meeting_notice_sent", _("Meeting notice sent")
     DECISION_RECORDED = "decision_recorded", _("Commission decision recorded")
+
+
+# Facts a person records on a case page, and whether each starts or satisfies clocks.
+RECORDABLE_EVENTS = {
+    StartEvent.PLACEMENT_FLAGGED: "start",
+    StartEvent.HIGH_PROFILE_CONFIRMED: "start",
+    StartEvent.FORENSIC_ORDERED: "start",
+    SatisfyEvent.PLACEMENT_DECIDED: "satisfy",
+    SatisfyEvent.MEDIA_STATEMENT: "satisfy",
+    SatisfyEvent.FORENSIC_RESULT: "satisfy",
+}
+# The parties whose parents are told and whose clocks run per party (UA I.2, II.2).
+MINOR_PARTY_ROLES = (PartyRole.VICTIM, PartyRole.INITIATOR, PartyRole.WITNESS)
 
 
 class ClockKind(models.TextChoices):
@@ -58,6 +77,19 @@ class EscalationStep(models.TextChoices):
     LOCAL_EXECUTIVE = "local_executive", _("The local executive body")
 
 
+class LegalTerm(models.TextChoices):
+    """What the law itself says about the clock's length.
+
+    Where the law says "immediately" (KZ "дереу", UA "негайно") or sets no term,
+    the clock's duration is the protocol's own setting, not the law's words, and
+    is shown as such: "immediately (protocol: within 1 h)".
+    """
+
+    STATED = "stated", _("The law states this term")
+    IMMEDIATELY = "immediately", _("The law says immediately, without a number")
+    UNSPECIFIED = "unspecified", _("The law sets no term")
+
+
 class DeadlineRule(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="deadline_rules")
     code = models.CharField(
@@ -77,6 +109,11 @@ class DeadlineRule(models.Model):
     target_agency_kinds = models.JSONField(_("target agency kinds"), default=list, blank=True)
     clock = models.CharField(_("clock"), max_length=24, choices=ClockKind.choices)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    legal_term = models.CharField(_("what the law says about the term"), max_length=16,
+                                  choices=LegalTerm.choices, default=LegalTerm.STATED)
+    # For notice rules: the channels a notice must go by to count (empty: any channel),
+    # e.g. KZ §25 "жедел байланыс (ұялы немесе электронды)": a rapid channel, not paper.
+    allowed_channels = models.JSONField(_("channels that count"), default=list, blank=True)
     working_days = models.PositiveSmallIntegerField(_("working days"), null=True, blank=True)
     cutoff_time = models.TimeField(_("cut-off time"), null=True, blank=True)
     per_minor_party = models.BooleanField(_("one per minor party"), default=False)
@@ -100,6 +137,50 @@ class DeadlineRule(models.Model):
     def name(self) -> str:
         language = translation.get_language() or "en"
         return self.names.get(language) or self.names.get("en") or self.code
+
+    @property
+    def protocol_term(self) -> str:
+        """The clock's length as configured, e.g. "within 1 hour"."""
+        if self.clock == ClockKind.ELAPSED and self.duration_minutes:
+            if self.duration_minutes % 60 == 0:
+                hours = self.duration_minutes // 60
+                return ngettext("within %(count)d hour", "within %(count)d hours", hours) % {"count": hours}
+            return ngettext("within %(count)d minute", "within %(count)d minutes",
+                            self.duration_minutes) % {"count": self.duration_minutes}
+        if self.clock == ClockKind.WORKING_DAYS and self.working_days:
+            return ngettext("within %(count)d working day", "within %(count)d working days",
+                            self.working_days) % {"count": self.working_days}
+        if self.clock == ClockKind.CUTOFF_DAY_BEFORE and self.cutoff_time:
+            return gettext("by %(time)s on the day before") % {"time": self.cutoff_time.strftime("%H:%M")}
+        return ""
+
+    @property
+    def term(self) -> str:
+        """The term as the law puts it, with the protocol's setting where the law gives no number."""
+        if self.legal_term == LegalTerm.IMMEDIATELY:
+            return gettext("immediately (protocol: %(term)s)") % {"term": self.protocol_term}
+        if self.legal_term == LegalTerm.UNSPECIFIED:
+            return gettext("no term in the law (protocol: %(term)s)") % {"term": self.protocol_term}
+        return self.protocol_term
+
+
+class RowBoundEncryptedTextField(EncryptedTextField):
+    """An encrypted text on a model with an auto-increment id (a deadline).
+
+    privacy.E001 asks for an id known before the first INSERT, because the id is
+    sealed into the value. A deadline's waiver reason is only ever written on a
+    saved row (``deadline_waive``); on the INSERT it is blank, which needs no id.
+    A non-blank value on an unsaved row is still refused by ``pre_save``.
+    """
+
+    def _check_primary_key_preset(self):
+        return []
+
+    def pre_save(self, instance, add):
+        value = instance.__dict__.get(self.attname)
+        if instance.pk is None and value == "" and not isinstance(value, Sealed):
+            return Sealed("")
+        return super().pre_save(instance, add)
 
 
 class DeadlineState(models.TextChoices):
@@ -127,7 +208,8 @@ class Deadline(models.Model):
     # When the sweep should next look at this row (a reminder or the due time).
     next_check_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
-    waived_reason = models.TextField(blank=True)
+    # Free text by a person (it may name people): encrypted like every free text (DESIGN §5).
+    waived_reason = RowBoundEncryptedTextField(blank=True)
     waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     # Free-form key of the starting object, e.g. a meeting id, for rules started more than once.
@@ -223,6 +305,8 @@ class NoticeChannel(models.TextChoices):
     IN_SYSTEM = "in_system", _("In the system")
     PAPER = "paper", _("Paper letter")
     RAPID = "rapid", _("Rapid electronic channel")
+    # KZ §25: "ұялы" (mobile) communication includes a text message.
+    SMS = "sms", _("SMS")
 
 
 class Notice(models.Model):
@@ -230,6 +314,9 @@ class Notice(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The agency that sent it (the case's school, or an agency the case was shared with):
+    # its outgoing register numbers the notice, and its kind says which clocks it meets.
+    from_agency = models.ForeignKey(Agency, null=True, on_delete=models.PROTECT, related_name="notices_sent")
     to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="notices_received")
     to_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT,
@@ -253,6 +340,32 @@ class Notice(models.Model):
         ]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
+
+
+class NoticeRoute(models.Model):
+    """One cell of a protocol's notice matrix: an agency of one kind may notify one of another.
+
+    The matrix is data, like the deadline rules (DESIGN §1): shipped for KZ and UA by a
+    data migration, edited in the admin, read by ``selectors.notice_options`` for both
+    the forms' choices and ``services.notice_send``'s check.
+    """
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="notice_routes")
+    sender_kind = models.CharField(_("sending agency kind"), max_length=40, choices=AgencyKind.choices)
+    recipient_kind = models.CharField(_("receiving agency kind"), max_length=40, choices=AgencyKind.choices)
+    source = models.CharField(_("legal source"), max_length=120)
+
+    class Meta:
+        ordering = ["jurisdiction__code", "sender_kind", "recipient_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "sender_kind", "recipient_kind"],
+                                    name="notice_route_unique"),
+        ]
+        verbose_name = _("notice route")
+        verbose_name_plural = _("notice routes")
+
+    def __str__(self):
+        return f"{self.jurisdiction_id}: {self.sender_kind} → {self.recipient_kind}"
 
 
 class OutgoingCounter(models.Model):

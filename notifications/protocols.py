@@ -17,10 +17,16 @@ def _names(en, kk, ru, uk):
     return {"en": en, "kk": kk, "ru": ru, "uk": uk}
 
 
-def _notice(code, jurisdiction, minutes, targets, source, names, ladder):
+# KZ §25 "жедел байланыс (ұялы немесе электронды)": rapid communication, mobile or electronic.
+RAPID_CHANNELS = ["phone", "sms", "email", "rapid", "in_system"]
+
+
+def _notice(code, jurisdiction, minutes, targets, source, names, ladder, *, legal_term="stated",
+            allowed_channels=()):
     return dict(code=code, jurisdiction=jurisdiction, names=names, source=source,
                 start_event="case_received", anchor="case_received", satisfy_event="notice_sent",
                 target_agency_kinds=targets, clock="elapsed", duration_minutes=minutes,
+                legal_term=legal_term, allowed_channels=list(allowed_channels),
                 responsible_agency_kind="school", responsible_role="head",
                 reminder_points=REMINDERS, escalation_ladder=ladder)
 
@@ -32,16 +38,56 @@ RULES = [
     _notice("kz.committee_notice", "KZ", 1 * HOUR, ["child_rights_committee"], "KZ §25", _names(
         "Inform the child-rights committee", "Бала құқықтарын қорғау комитетін хабардар ету",
         "Проинформировать комитет по охране прав детей", "Поінформувати комітет з охорони прав дітей"),
-        KZ_LADDER),
+        # KZ §25: "жедел байланыс (ұялы немесе электронды) арқылы ... бір сағат ішінде" — by a
+        # rapid channel (mobile or electronic) within one hour; a paper letter does not count.
+        KZ_LADDER, allowed_channels=RAPID_CHANNELS),
     _notice("kz.police_notice", "KZ", 1 * HOUR, ["police", "contact_centre_111"], "KZ §18.2, §26.1", _names(
         "Notify the police and the 111 contact centre", "Полицияны және 111 байланыс орталығын хабардар ету",
-        "Уведомить полицию и контакт-центр 111", "Повідомити поліцію та контакт-центр 111"), KZ_LADDER),
+        "Уведомить полицию и контакт-центр 111", "Повідомити поліцію та контакт-центр 111"),
+        # KZ §26.1: "дереу хабарлануы керек" — immediately, no number: the hour is the protocol's.
+        KZ_LADDER, legal_term="immediately"),
     _notice("kz.ombudsman_notice", "KZ", 1 * HOUR, ["national_ombudsman", "regional_ombudsman"],
             "KZ §18.3, §26.1", _names(
                 "Inform the national and regional ombudsman",
                 "Бала құқықтары жөніндегі уәкілді және өңірлік уәкілді хабардар ету",
                 "Проинформировать уполномоченного и регионального уполномоченного по правам ребёнка",
-                "Поінформувати уповноваженого та регіонального уповноваженого з прав дитини"), KZ_LADDER),
+                "Поінформувати уповноваженого та регіонального уповноваженого з прав дитини"),
+            KZ_LADDER, legal_term="immediately"),  # KZ §26.1: "дереу"
+    # KZ §26.1: "барлық уәкілетті мемлекеттік органдар – ішкі істер, прокуратура, білім, денсаулық
+    # сақтау, әлеуметтік қорғау органдары ... дереу хабарлануы керек": the prosecutor, education,
+    # health and social-protection bodies are told immediately (the police: kz.police_notice).
+    _notice("kz.authorities_notice", "KZ", 1 * HOUR,
+            ["prosecutor", "education_authority", "health", "social_protection"], "KZ §26.1", _names(
+                "Notify the prosecutor, education, health and social-protection bodies",
+                "Прокуратура, білім, денсаулық сақтау және әлеуметтік қорғау органдарын хабардар ету",
+                "Уведомить прокуратуру, органы образования, здравоохранения и социальной защиты",
+                "Повідомити прокуратуру, органи освіти, охорони здоров'я та соціального захисту"),
+            KZ_LADDER, legal_term="immediately"),
+    # KZ §24: "кәмелетке толмағандардың істері және олардың құқықтарын қорғау жөніндегі комиссияға
+    # ... нөмірленген хабарламаны қоса бере отырып, негізгі құжатты жолдайды" — the head sends the
+    # commission on minors' affairs the main document with a numbered notice. The law sets no
+    # term; the protocol gives a day.
+    _notice("kz.minors_commission_notice", "KZ", 24 * HOUR, ["minors_commission"], "KZ §24", _names(
+        "Send the numbered notice to the commission on minors' affairs",
+        "Кәмелетке толмағандардың істері жөніндегі комиссияға нөмірленген хабарлама жолдау",
+        "Направить пронумерованное уведомление в комиссию по делам несовершеннолетних",
+        "Надіслати пронумероване повідомлення комісії у справах неповнолітніх"),
+        KZ_LADDER, legal_term="unspecified"),
+    # KZ §19.5: "ата-аналары, қамқоршылары, өгей әкелері, бірге тұратын адамдар, туыстары ... тарапынан
+    # зорлық-зомбылық жасалғандығының әрбір фактісі бойынша қорғаншылық органдарына дереу хабарлайды
+    # және мобильді топтарды хабардар етеді" — the police immediately tell the guardianship authority
+    # and the mobile group of every fact of violence by parents, guardians, step-parents, cohabitants
+    # or relatives. Starts when the police are notified of a case whose alleged perpetrator is a
+    # legal representative (services._start_family_violence_clock).
+    dict(code="kz.police_family_violence_notice", jurisdiction="KZ", source="KZ §19.5", names=_names(
+        "Police: tell the guardianship authority and the mobile group of violence in the family",
+        "Полиция: отбасындағы зорлық-зомбылық туралы қорғаншылық органы мен мобильді топты хабардар ету",
+        "Полиция: сообщить органу опеки и мобильной группе о насилии в семье",
+        "Поліція: повідомити орган опіки та мобільну групу про насильство в сім'ї"),
+        start_event="police_notified_of_family_violence", anchor="start_event", satisfy_event="notice_sent",
+        target_agency_kinds=["guardianship", "mobile_group"], clock="elapsed", duration_minutes=1 * HOUR,
+        legal_term="immediately", responsible_agency_kind="police", responsible_role="officer",
+        reminder_points=REMINDERS, escalation_ladder=KZ_LADDER),
     dict(code="kz.placement_decision", jurisdiction="KZ", source="KZ §45", names=_names(
         "Decide on the child's placement", "Баланы орналастыру туралы шешім қабылдау",
         "Принять решение о помещении ребёнка", "Ухвалити рішення щодо влаштування дитини"),
@@ -73,10 +119,13 @@ RULES = [
         responsible_role="head", reminder_points=REMINDERS, escalation_ladder=UA_LADDER),
     _notice("ua.children_service_notice", "UA", 24 * HOUR, ["children_service"], "UA II.2", _names(
         "Notify the children's service", "Балалар ісі жөніндегі қызметті хабардар ету",
-        "Уведомить службу по делам детей", "Повідомити службу у справах дітей"), UA_LADDER),
+        "Уведомить службу по делам детей", "Повідомити службу у справах дітей"),
+        # UA II.2: "повідомляє службу у справах дітей" — no term; the protocol gives a day (SPEC N6).
+        UA_LADDER, legal_term="unspecified"),
     _notice("ua.social_centre_notice", "UA", 24 * HOUR, ["social_services_centre"], "UA II.2", _names(
         "Notify the centre of social services", "Әлеуметтік қызметтер орталығын хабардар ету",
-        "Уведомить центр социальных служб", "Повідомити центр соціальних служб"), UA_LADDER),
+        "Уведомить центр социальных служб", "Повідомити центр соціальних служб"),
+        UA_LADDER, legal_term="unspecified"),  # UA II.2: "повідомляє центр соціальних служб", no term
     dict(code="ua.commission_meeting", jurisdiction="UA", source="UA II.2", names=_names(
         "Convene the bullying commission", "Буллинг жөніндегі комиссияның отырысын шақыру",
         "Созвать заседание комиссии по буллингу", "Скликати засідання комісії з розгляду випадків булінгу"),
@@ -99,6 +148,61 @@ RULES = [
 ]
 
 
+
+def _routes(jurisdiction, sender, recipients, source):
+    return [(jurisdiction, sender, recipient, source) for recipient in recipients]
+
+
+# The notice matrix: (jurisdiction, sending agency kind, receiving agency kind, legal source).
+# A school is never a recipient: a case goes to another school only by law, and no law says so.
+KZ_DETECTING_AGENCIES = ["guardianship", "education_authority", "health", "social_protection",
+                         "minors_commission", "mobile_group"]
+NOTICE_ROUTES = [
+    # KZ §21: the head tells the guardianship authority within 1 hour.
+    *_routes("KZ", "school", ["guardianship"], "KZ §21"),
+    # KZ §18.2 (police, 111), §23 (police: detection information with the inspection act).
+    *_routes("KZ", "school", ["police"], "KZ §18.2, §23, §26.1"),
+    *_routes("KZ", "school", ["contact_centre_111"], "KZ §18.2"),
+    # KZ §18.3 (ombudsmen, committee), §25 (committee within 1 hour), §26.1 (ombudsmen).
+    *_routes("KZ", "school", ["national_ombudsman", "regional_ombudsman"], "KZ §18.3, §26.1"),
+    *_routes("KZ", "school", ["child_rights_committee"], "KZ §18.3, §25"),
+    # KZ §24: the numbered notice to the commission on minors' affairs and all authorised bodies.
+    *_routes("KZ", "school", ["minors_commission"], "KZ §24"),
+    # KZ §24, §26.1: the prosecutor, education, health and social-protection bodies.
+    *_routes("KZ", "school", ["prosecutor", "education_authority", "health", "social_protection"],
+             "KZ §24, §26.1"),
+    # KZ §18: guardianship, education, health, social-protection bodies, the commission on minors'
+    # affairs and mobile groups, on detecting a fact, tell the police and 111 (§18.2) and send the
+    # ombudsmen and the committee the information (§18.3).
+    *[route for sender in KZ_DETECTING_AGENCIES for route in (
+        *_routes("KZ", sender, ["police", "contact_centre_111"], "KZ §18.2"),
+        *_routes("KZ", sender, ["national_ombudsman", "regional_ombudsman", "child_rights_committee"],
+                 "KZ §18.3"),
+    )],
+    # KZ §19.5: the police tell the guardianship authority and the mobile group of violence by
+    # parents or relatives; §19.2: the police tell 111 when parents need checking or help.
+    *_routes("KZ", "police", ["guardianship", "mobile_group"], "KZ §19.5"),
+    *_routes("KZ", "police", ["contact_centre_111"], "KZ §19.2"),
+    # KZ §20.2: the 111 centre contacts the responsible bodies and passes the information on.
+    *_routes("KZ", "contact_centre_111", ["police", "guardianship", "education_authority", "health",
+                                          "social_protection", "minors_commission", "mobile_group",
+                                          "prosecutor"], "KZ §20.2"),
+    # KZ §26.2: local executive bodies send the ombudsmen the data on child victims.
+    *_routes("KZ", "local_executive", ["national_ombudsman", "regional_ombudsman"], "KZ §26.2"),
+    # UA II.2 (and I.6 for the police): the head tells the National Police unit, the children's
+    # service and the centre of social services.
+    *_routes("UA", "school", ["police"], "UA I.6, II.2"),
+    *_routes("UA", "school", ["children_service", "social_services_centre"], "UA II.2"),
+]
+
+
+def _known_fields(model, fields: dict) -> dict:
+    """Only the fields the (possibly historical) model has: an early migration loads the rules
+    before later fields exist; the migration that adds them loads the rules again."""
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in fields.items() if k in names}
+
+
 def load_protocols(DeadlineRule, Jurisdiction) -> int:
     """Create or update the shipped rules (model classes passed in so migrations can use it)."""
     count = 0
@@ -106,6 +210,16 @@ def load_protocols(DeadlineRule, Jurisdiction) -> int:
         fields = dict(rule)
         jurisdiction = Jurisdiction.objects.get(code=fields.pop("jurisdiction"))
         DeadlineRule.objects.update_or_create(code=fields.pop("code"),
-                                              defaults={**fields, "jurisdiction": jurisdiction})
+                                              defaults={**_known_fields(DeadlineRule, fields),
+                                                        "jurisdiction": jurisdiction})
         count += 1
     return count
+
+
+def load_notice_routes(NoticeRoute, Jurisdiction) -> int:
+    """Create or update the shipped notice matrix (model classes passed in for migrations)."""
+    jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
+    for code, sender, recipient, source in NOTICE_ROUTES:
+        NoticeRoute.objects.update_or_create(jurisdiction=jurisdictions[code], sender_kind=sender,
+                                             recipient_kind=recipient, defaults={"source": source})
+    return len(NOTICE_ROUTES)

@@ -11,15 +11,19 @@ import base64
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
 from cases import permissions
 from cases.models import Case, Party
+from cases.selectors import case_get_for_user
 from cases.vocabulary import PartyRole
-from notifications.models import Channel, Deadline, DeadlineRule, Notice, OutboxMessage
-from notifications.services import RECORDABLE_EVENTS
+from notifications.models import (
+    MINOR_PARTY_ROLES, OPEN_STATES, RECORDABLE_EVENTS, Channel, Deadline, DeadlineRule, Notice, NoticeChannel,
+    NoticeRoute, OutboxMessage, SatisfyEvent,
+)
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
@@ -32,17 +36,72 @@ def case_deadlines(case: Case) -> list[Deadline]:
 
 
 def case_notices(case: Case):
-    return case.notices.select_related("to_agency", "to_party").order_by("-sent_at", "-pk")
+    return case.notices.select_related("to_agency", "to_party", "from_agency").order_by("-sent_at", "-pk")
 
 
-def case_notice_recipients(case: Case) -> tuple[list[Agency], list[Party]]:
-    """Who a notice about the case may go to: the agencies of its country (no schools) and
-    its legal representatives (the service refuses an alleged perpetrator)."""
-    agencies = list(Agency.objects.filter(jurisdiction_id=case.jurisdiction_id)
-                    .exclude(kind=AgencyKind.SCHOOL).order_by("name"))
-    representatives = list(Party.objects.filter(case=case, role=PartyRole.LEGAL_REPRESENTATIVE)
-                           .order_by("position"))
-    return agencies, representatives
+def notice_sender(user, case: Case) -> Agency | None:
+    """The agency on whose behalf ``user`` sends notices about ``case``, or None.
+
+    The case's school for whoever may change the case (its case team, the teacher who
+    filed it); else an agency the case was notified to (and so shared with) whose case
+    worker the user is, e.g. a police officer (KZ §19.5). Ombudsman offices work no cases.
+    """
+    if permissions.has_case_perm(user, permissions.CHANGE, case):
+        return case.school
+    notified = Notice.objects.filter(case=case, to_agency_id=OuterRef("agency_id"))
+    memberships = (Membership.objects.filter(user=user, agency__jurisdiction_id=case.jurisdiction_id)
+                   .exclude(agency_id=case.school_id).filter(Exists(notified))
+                   .select_related("agency").order_by("agency__name", "agency_id"))
+    for membership in memberships:
+        if membership.works_cases and permissions.has_case_perm(user, permissions.VIEW, case):
+            return membership.agency
+    return None
+
+
+@dataclass
+class NoticeOptions:
+    """Whom a user may notify about a case: the protocol's notice matrix applied to them."""
+
+    sender: Agency | None
+    agencies: list[Agency] = field(default_factory=list)
+    routes: dict[str, NoticeRoute] = field(default_factory=dict)  # by recipient agency kind
+    representatives: list[Party] = field(default_factory=list)
+    minors: list[Party] = field(default_factory=list)  # whose parent a notice may name
+
+    @property
+    def may_send(self) -> bool:
+        return bool(self.agencies or self.representatives or self.minors)
+
+
+def notice_options(user, case: Case) -> NoticeOptions:
+    """The one reading of the notice matrix (``NoticeRoute``): the browser form's choices and
+    ``services.notice_send``'s check both come from here, so no interface offers or accepts
+    a recipient the protocol does not provide for (a school is never one)."""
+    sender = notice_sender(user, case)
+    if sender is None:
+        return NoticeOptions(sender=None)
+    routes = {route.recipient_kind: route for route in
+              NoticeRoute.objects.filter(jurisdiction_id=case.jurisdiction_id, sender_kind=sender.kind)}
+    agencies = list(Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind__in=list(routes))
+                    .exclude(pk=sender.pk).order_by("name"))
+    options = NoticeOptions(sender=sender, agencies=agencies, routes=routes)
+    if sender.pk == case.school_id:
+        # UA I.6, II.2: the head tells at least one parent or legal representative of each minor party.
+        options.representatives = list(Party.objects.filter(case=case, role=PartyRole.LEGAL_REPRESENTATIVE)
+                                       .order_by("position"))
+        options.minors = list(Party.objects.filter(case=case, is_minor=True, role__in=MINOR_PARTY_ROLES)
+                              .order_by("position"))
+    return options
+
+
+def case_get_for_notice(user, case_id) -> tuple[Case, NoticeOptions]:
+    """The case and the user's notice options, if they may send notices about it (its team, or
+    staff of an agency it was notified to); else 404 like a case they may not see, audited."""
+    case = case_get_for_user(user, case_id)
+    options = notice_options(user, case)
+    if not options.may_send:
+        case_get_for_user(user, case_id, perm=permissions.CHANGE)  # raises the audited 404
+    return case, options
 
 
 def recordable_events(case: Case) -> list[str]:
@@ -185,3 +244,33 @@ def recent_messages(user, *, limit: int = 50) -> list[OutboxMessage]:
     return list(_in_app(user).select_related("case__school", "case__jurisdiction")
                 .annotate(case_visible=permissions.case_visible(user)).order_by("-created_at")[:limit])
 
+
+
+# --- What a recorded notice did not meet -----------------------------------------------------
+
+
+def notice_channel_warnings(notice: Notice) -> dict[str, list[str]]:
+    """Per field: the case's open clocks this notice would meet but for its channel.
+
+    A notice by a channel a rule does not accept is recorded (it was sent, and the outgoing
+    register keeps every letter, KZ §23–§24) but does not count for that rule, e.g. a paper
+    letter to the child-rights committee is no KZ §25 rapid notice.
+    """
+    if notice.to_agency_id is None or notice.from_agency_id is None:
+        return {}
+    open_deadlines = (Deadline.objects.filter(case_id=notice.case_id, state__in=OPEN_STATES,
+                                              rule__satisfy_event=SatisfyEvent.NOTICE_SENT,
+                                              rule__responsible_agency_kind=notice.from_agency.kind)
+                      .select_related("rule"))
+    messages = []
+    for deadline in open_deadlines:
+        rule = deadline.rule
+        if notice.to_agency.kind in rule.target_agency_kinds and rule.allowed_channels \
+                and notice.channel not in rule.allowed_channels:
+            channels = ", ".join(str(NoticeChannel(c).label) for c in rule.allowed_channels
+                                 if c in NoticeChannel.values)
+            messages.append(gettext(
+                "Recorded, but a notice by this channel does not count for “%(rule)s” (%(source)s), "
+                "which needs one of: %(channels)s. That deadline stays open."
+            ) % {"rule": rule.name, "source": rule.source, "channels": channels})
+    return {"channel": messages} if messages else {}

@@ -20,21 +20,20 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
 from cases.models import Case, Party
-from cases.services import CaseInputError, case_overdue_set, case_share_with_agency
+from cases.services import CaseInputError, PartyInput, case_overdue_set, case_share_with_agency, party_add
 from cases.vocabulary import PartyRole
-from notifications import messages
+from notifications import messages, selectors
 from notifications.calendar import WorkingCalendar, due_at_for
 from notifications.models import (
-    OPEN_STATES, Anchor, CalendarOverride, Channel, ClockKind, Deadline, DeadlineRule, DeadlineState,
-    Escalation, EscalationKind, EscalationStep, Notice, OutboxMessage, OutboxStatus, OutgoingCounter,
-    SatisfyEvent, StartEvent,
+    MINOR_PARTY_ROLES, OPEN_STATES, RECORDABLE_EVENTS, Anchor, CalendarOverride, Channel, ClockKind, Deadline,
+    DeadlineRule, DeadlineState, Escalation, EscalationKind, EscalationStep, Notice, NoticeChannel, OutboxMessage,
+    OutboxStatus, OutgoingCounter, SatisfyEvent, StartEvent,
 )
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
 log = logging.getLogger(__name__)
 
-MINOR_PARTY_ROLES = (PartyRole.VICTIM, PartyRole.INITIATOR, PartyRole.WITNESS)
 LADDER_AGENCY_KINDS = {
     EscalationStep.REGIONAL_OMBUDSMAN: (AgencyKind.REGIONAL_OMBUDSMAN,),
     EscalationStep.LOCAL_EXECUTIVE: (AgencyKind.LOCAL_EXECUTIVE, AgencyKind.LOCAL_SELF_GOVERNMENT),
@@ -111,9 +110,19 @@ def _meet(deadline: Deadline, at: dt.datetime, *, by=None) -> None:
         _case_overdue_refresh(deadline.case_id)
 
 
+def _counts_for(rule: DeadlineRule, notice: Notice) -> bool:
+    """Whether a notice can meet a rule at all: sent by the agency kind that answers for the
+    rule (a school's notice to the guardianship authority is KZ §21, not the police's §19.5),
+    and by a channel the rule accepts (KZ §25: a rapid channel, not paper)."""
+    if rule.allowed_channels and notice.channel not in rule.allowed_channels:
+        return False
+    return notice.from_agency_id is None or notice.from_agency.kind == rule.responsible_agency_kind
+
+
 def _notice_covers(deadline: Deadline, notices: list[Notice]) -> dt.datetime | None:
     """When the notices first satisfied this deadline, or None if they don't."""
     rule = deadline.rule
+    notices = [n for n in notices if _counts_for(rule, n)]
     if rule.satisfy_event == SatisfyEvent.PARENT_NOTICE_SENT:
         times = [n.sent_at for n in notices if n.to_party_id and n.to_party.represents_id == deadline.party_id
                  and not n.to_party.is_alleged_perpetrator]
@@ -137,7 +146,7 @@ def deadlines_satisfy_from_history(*, case: Case) -> None:
     )
     if not open_deadlines:
         return
-    notices = list(case.notices.select_related("to_agency", "to_party"))
+    notices = list(case.notices.select_related("to_agency", "to_party", "from_agency"))
     for deadline in open_deadlines:
         met_at = _notice_covers(deadline, notices)
         if met_at is not None:
@@ -158,16 +167,6 @@ def deadlines_satisfy(*, case: Case, event: str, at: dt.datetime, by=None, subje
 
 
 # --- Case events that start or satisfy clocks ------------------------------------------------
-
-RECORDABLE_EVENTS = {
-    StartEvent.PLACEMENT_FLAGGED: "start",
-    StartEvent.HIGH_PROFILE_CONFIRMED: "start",
-    StartEvent.FORENSIC_ORDERED: "start",
-    SatisfyEvent.PLACEMENT_DECIDED: "satisfy",
-    SatisfyEvent.MEDIA_STATEMENT: "satisfy",
-    SatisfyEvent.FORENSIC_RESULT: "satisfy",
-}
-
 
 @transaction.atomic
 def case_event_record(*, user, case: Case, event: str, at: dt.datetime | None = None) -> None:
@@ -204,47 +203,107 @@ def _next_outgoing_number(agency: Agency, year: int) -> str:
     return f"{agency.code.upper()}/{year}/{counter.last_number:04d}"
 
 
-@transaction.atomic
-def notice_send(*, user, case: Case, channel: str, sent_at: dt.datetime | None = None,
-                to_agency: Agency | None = None, to_party: Party | None = None) -> Notice:
-    """Record a notice (KZ §23–§24, UA II.2): numbers it, shares the case, meets its clocks."""
-    from notifications.models import NoticeChannel
-
+def _notice_errors(*, options, case: Case, channel: str, sent_at: dt.datetime, to_agency, to_party,
+                   new_representative: PartyInput | None, represents: Party | None) -> dict:
     now = timezone.now()
-    sent_at = sent_at or now
     errors: dict = {}
-    if (to_agency is None) == (to_party is None):
+    chosen = [r for r in (to_agency, to_party, new_representative) if r is not None]
+    if options.sender is None:
+        errors["__all__"] = [_("You may not send notices about this case.")]
+    elif len(chosen) != 1:
         errors["recipient"] = [_("Choose one recipient: an agency or a legal representative.")]
-    if to_agency is not None and to_agency.jurisdiction_id != case.jurisdiction_id:
-        errors["to_agency"] = [_("Choose an agency of the case's country.")]
-    if to_party is not None:
-        if to_party.case_id != case.pk or to_party.role != PartyRole.LEGAL_REPRESENTATIVE:
+    elif to_agency is not None and to_agency not in options.agencies:
+        # The protocol's notice matrix (NoticeRoute), e.g. KZ §21–§26, UA II.2: never another school.
+        errors["to_agency"] = [_("The protocol does not provide for a notice from your agency to this one: "
+                                 "choose a recipient from the list.")]
+    elif to_party is not None:
+        if to_party not in options.representatives:
             errors["to_party"] = [_("Choose a legal representative of this case.")]
         elif to_party.is_alleged_perpetrator:
-            # DESIGN §7, KZ §19.5: never notify a parent who is the alleged perpetrator.
+            # DESIGN §7, a design rule rather than a paragraph of the sources: the law asks for
+            # "at least one" parent (UA I.6, II.2), so another one is told; violence by a parent
+            # goes to the guardianship authority and the mobile group instead (KZ §19.5).
             errors["to_party"] = [_("This person is the alleged perpetrator and must not be notified.")]
+    elif new_representative is not None:
+        if not options.minors:
+            errors["recipient"] = [_("Only the case's school notifies parents.")]
+        representative_errors = _new_representative_errors(new_representative, represents, options)
+        if representative_errors:
+            errors["new_representative"] = representative_errors
     if channel not in NoticeChannel.values:
         errors["channel"] = [_("Choose a channel.")]
     if sent_at > now:
         errors["sent_at"] = [_("The time cannot be in the future.")]
     elif sent_at < case.received_at:
         errors["sent_at"] = [_("The time cannot be before the report was received.")]
+    return errors
+
+
+def _new_representative_errors(data: PartyInput, represents: Party | None, options) -> dict:
+    errors: dict = {}
+    if not (data.family_name or "").strip():
+        errors["family_name"] = [_("Enter the family name.")]
+    if not (data.given_name or "").strip():
+        errors["given_name"] = [_("Enter the given name.")]
+    if represents is None or represents not in options.minors:
+        errors["represents"] = [_("Choose the minor this person represents.")]
+    return errors
+
+
+def _start_family_violence_clock(case: Case) -> None:
+    """KZ §19.5: once the police know of a case whose alleged perpetrator is a parent or guardian
+    (a legal representative flagged so), they must tell the guardianship authority and the mobile
+    group. Idempotent: the clock is unique per case and rule."""
+    first_police_notice = (case.notices.filter(to_agency__kind=AgencyKind.POLICE)
+                           .order_by("sent_at").values_list("sent_at", flat=True).first())
+    if first_police_notice is None:
+        return
+    if not case.parties.filter(role=PartyRole.LEGAL_REPRESENTATIVE, is_alleged_perpetrator=True).exists():
+        return
+    deadlines_start(case=case, event=StartEvent.POLICE_NOTIFIED_OF_FAMILY_VIOLENCE, at=first_police_notice)
+
+
+@transaction.atomic
+def notice_send(*, user, case: Case, channel: str, sent_at: dt.datetime | None = None,
+                to_agency: Agency | None = None, to_party: Party | None = None,
+                new_representative: PartyInput | None = None, represents: Party | None = None) -> Notice:
+    """Record a notice (KZ §23–§24, UA II.2): numbers it, shares the case, meets its clocks.
+
+    Only to a recipient the protocol's notice matrix allows the sender's agency
+    (``selectors.notice_options``), whatever the interface. A notice to a parent not yet
+    in the case names them (``new_representative``, representing the minor ``represents``):
+    they are added as a legal representative in the same transaction.
+    """
+    sent_at = sent_at or timezone.now()
+    options = selectors.notice_options(user, case)
+    errors = _notice_errors(options=options, case=case, channel=channel, sent_at=sent_at, to_agency=to_agency,
+                            to_party=to_party, new_representative=new_representative, represents=represents)
     if errors:
         raise CaseInputError(errors)
+    if new_representative is not None:
+        data = PartyInput(role=PartyRole.LEGAL_REPRESENTATIVE, is_minor=False,
+                          family_name=new_representative.family_name, given_name=new_representative.given_name,
+                          patronymic=new_representative.patronymic, phone=new_representative.phone)
+        try:
+            to_party = party_add(user=user, case=case, data=data, represents=represents)
+        except CaseInputError as err:
+            raise CaseInputError({"new_representative": err.errors}) from err
 
+    sender = options.sender
     notice = Notice.objects.create(
-        case=case, sent_by=user, to_agency=to_agency, to_party=to_party, channel=channel,
-        sent_at=sent_at, outgoing_number=_next_outgoing_number(case.school, _local_year(case, sent_at)),
+        case=case, sent_by=user, from_agency=sender, to_agency=to_agency, to_party=to_party, channel=channel,
+        # Each agency numbers its outgoing notices in its own register (KZ §23).
+        sent_at=sent_at, outgoing_number=_next_outgoing_number(sender, _local_year(case, sent_at)),
     )
     if to_agency is not None:
         case_share_with_agency(case=case, agency=to_agency, by=user)
-        recipients = _case_workers(to_agency)
-        _outbox_write(recipients=recipients, case=case, key=messages.NOTICE_RECEIVED,
+        _outbox_write(recipients=_agency_members(to_agency), case=case, key=messages.NOTICE_RECEIVED,
                       params={"number": notice.outgoing_number}, notice=notice)
     audit_record(actor=user, action=AuditAction.NOTICE_SEND, case_id=case.pk, detail={
-        "notice": notice.pk, "number": notice.outgoing_number, "channel": channel,
+        "notice": notice.pk, "number": notice.outgoing_number, "channel": channel, "from_agency": sender.code,
         "to_agency": to_agency.code if to_agency else None, "to_party": str(to_party.pk) if to_party else None,
     })
+    _start_family_violence_clock(case)
     deadlines_satisfy_from_history(case=case)
     return notice
 
@@ -259,6 +318,9 @@ def notice_acknowledge(*, user, notice: Notice) -> Notice:
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
         audit_record(actor=user, action=AuditAction.NOTICE_ACKNOWLEDGE, case_id=notice.case_id,
                      detail={"notice": notice.pk})
+    # The agency has the notice: its members' bell entries for it are done with.
+    OutboxMessage.objects.filter(notice=notice, channel=Channel.IN_APP, read_at__isnull=True) \
+        .update(read_at=timezone.now())
     return notice
 
 
@@ -349,8 +411,12 @@ def deadlines_recompute(*, jurisdiction, by=None, before: WorkingCalendar | None
 
 # --- The sweep and escalation ----------------------------------------------------------------
 
-def _case_workers(agency: Agency):
-    return list(agency.case_group.user_set.filter(is_active=True))
+def _agency_members(agency: Agency):
+    """Every active member of an agency, case worker or not: an ombudsman office's staff
+    are not in its case group but must hear of a notice to it."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(memberships__agency=agency, is_active=True).distinct())
 
 
 def _ladder_recipients(deadline: Deadline, steps: list[str]) -> list:
@@ -369,6 +435,11 @@ def _ladder_recipients(deadline: Deadline, steps: list[str]) -> list:
                    memberships__agency__kind__in=LADDER_AGENCY_KINDS[step]) & (
                 Q(memberships__agency__region_id=case.school.region_id)
                 | Q(memberships__agency__region__isnull=True))
+    if rule.responsible_agency_kind == AgencyKind.SCHOOL:
+        # KZ §5: "Әрбір білім беру ұйымында педагогтер арасынан балаларды зорлық-зомбылықтан ...
+        # қорғау жөніндегі үйлестіруші тағайындалуы тиіс": the school's protection coordinator
+        # works its cases, so every reminder and breach of a school's clock reaches them too.
+        q |= Q(memberships__agency_id=case.school_id, memberships__role=StaffRole.COORDINATOR)
     return list(get_user_model().objects.filter(q, is_active=True).distinct())
 
 

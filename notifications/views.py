@@ -67,60 +67,63 @@ def case_clocks_context(user, case, *, with_identity: bool, notice_form=None, ev
         for notice in selectors.case_notices(case)
     ]
     may_change = permissions.has_case_perm(user, permissions.CHANGE, case)
-    if may_change:
-        if notice_form is None:
-            notice_form = _notice_form(case, with_identity=with_identity)
-        if event_form is None:
-            event_form = EventForm(events=selectors.recordable_events(case))
+    if may_change and event_form is None:
+        event_form = EventForm(events=selectors.recordable_events(case))
+    if notice_form is None:
+        # The case team, or staff of an agency the case was notified to (a police officer, KZ §19.5),
+        # whenever the protocol's notice matrix gives them someone to notify.
+        options = selectors.notice_options(user, case)
+        if options.may_send:
+            notice_form = NoticeForm(options=options, with_identity=with_identity)
     return {
         "case": case, "deadline_rows": deadline_rows, "notice_rows": notice_rows, "may_change": may_change,
         "any_waivable": any(row["waive_form"] is not None for row in deadline_rows),
-        "notice_form": notice_form if may_change else None,
+        "notice_form": notice_form,
         "event_form": event_form if may_change and event_form.fields["event"].choices[1:] else None,
         "flash": flash,
     }
 
 
-def _notice_form(case, *, with_identity: bool, data=None) -> NoticeForm:
-    agencies, representatives = selectors.case_notice_recipients(case)
-    return NoticeForm(data, agencies=agencies, representatives=representatives, with_identity=with_identity)
-
-
-def _clocks_response(request, case, *, status: int = 200, flash: str = "", **forms):
+def _clocks_response(request, case, *, status: int = 200, flash: str = "", flash_warnings=(), **forms):
     """The clocks section alone for htmx, or a page around it for a plain post that was refused."""
     with_identity = case_read(request.user, case, channel="web")
     context = case_clocks_context(request.user, case, with_identity=with_identity, flash=flash, **forms)
+    context["flash_warnings"] = list(flash_warnings)
     template = "notifications/_case_clocks.html" if request.htmx else "notifications/case_clocks.html"
     return render(request, template, context, status=status)
 
 
-def _done(request, case, message: str, *, anchor: str):
+def _done(request, case, message: str, *, anchor: str, warnings=()):
     if request.htmx:
-        return _clocks_response(request, case, flash=message)
+        return _clocks_response(request, case, flash=message, flash_warnings=list(warnings))
     messages.success(request, message)
+    for warning in warnings:
+        messages.warning(request, warning)
     return redirect(reverse("cases:detail", args=[case.pk]) + f"#{anchor}")
 
 
 @login_required
 @require_POST
 def notice_new(request, case_id):
-    case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    case, options = selectors.case_get_for_notice(request.user, case_id)
     # Times typed in the form are the case's local time, as shown on the page.
     with timezone.override(case.jurisdiction.time_zone):
         with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
-        form = _notice_form(case, with_identity=with_identity, data=request.POST)
+        form = NoticeForm(request.POST, options=options, with_identity=with_identity)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 notice = services.notice_send(
                     user=request.user, case=case, channel=data["channel"], sent_at=data["sent_at"],
                     to_agency=data["to_agency"], to_party=data["to_party"],
+                    new_representative=data["new_representative"], represents=data["represents"],
                 )
             except CaseInputError as err:
                 apply_service_errors(form, err.errors)
             else:
                 return _done(request, case, _("Notice %(number)s recorded.") % {"number": notice.outgoing_number},
-                             anchor="notices")
+                             anchor="notices",
+                             warnings=selectors.notice_channel_warnings(notice).get("channel", []))
         return _clocks_response(request, case, status=400, notice_form=form)
 
 

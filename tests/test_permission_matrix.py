@@ -83,6 +83,7 @@ NOT_CASE_SCOPED = {
     "login": "the login page",
     "logout": "logs out",
     "set_language": "stores the language choice",
+    "favicon": "redirects to the static icon",
     "cases:new": "the intake form; filing for a school is checked by the service (tests/web)",
     "api-token": "issues a token for a username and password",
     "api-agency-list": "agencies are public directory data, no personal data",
@@ -142,7 +143,8 @@ def _check(client, username, case_key, case, route) -> str | None:
         return f"{where}: expected {expected}, got {got}"
     if got == 404:
         body = response.content.decode()
-        if case.reference in body or "Ахметов" in body:
+        # The victim's given name: the header names the user, and a demo user is called Ахметова.
+        if case.reference in body or "Ерлан" in body:
             return f"{where}: the 404 showed the case"
         if _state(case) != before:
             return f"{where}: the 404 changed the case"

@@ -52,6 +52,8 @@ MEETING_ROUTES = [
     ("commission:meeting_check", "get", "school", everyone_but(CHAIR_AND_SECRETARY, 200)),
     ("commission:meeting_notice", "post", "meeting", everyone_but(INSIDERS, None)),
     ("commission:invitation", "post", "meeting", everyone_but(INSIDERS, None)),
+    ("commission:meeting_notice_record", "post", "meeting", everyone_but(INSIDERS, None)),
+    ("commission:question_put_again", "post", "item", everyone_but(INSIDERS, None)),
     ("commission:attendance", "post", "meeting", everyone_but(INSIDERS, None)),
     ("commission:substitution", "post", "meeting", everyone_but(INSIDERS, None)),
     ("commission:meeting_open", "post", "meeting", everyone_but(INSIDERS, None)),
@@ -80,8 +82,8 @@ def meeting(demo, persona, school, file_case):
     case = file_case(persona("ua-coordinator"), "ua-school-1")
     secretary = persona("ua-secretary")
     meeting = services.meeting_schedule(
-        user=secretary, school=school("ua-school-1"), starts_at=timezone.now() + dt.timedelta(days=1),
-        place="Кабінет 12", cases=[case], late_reason="Матеріали готуються")
+        user=secretary, school=school("ua-school-1"), starts_at=timezone.now() + dt.timedelta(minutes=10),
+        place="Кабінет 12", cases=[case], late_reason="Матеріали готуються", short_notice_reason="Термінове засідання")
     for username in PRESENT:
         services.attendance_mark(user=secretary, meeting=meeting, member=persona(username), present=True)
     return services.meeting_open(user=secretary, meeting=meeting)

@@ -47,17 +47,25 @@ def test_any_signed_in_user_lists_agencies_page_by_page(persona):
     assert national["region"] is None and national["district"] is None
 
 
-def test_the_openapi_schema_is_served(demo):
-    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_the_openapi_schema_is_served_to_signed_in_users(persona):
+    assert APIClient().get("/api/schema/").status_code == 401
+    response = client_for(persona("kz-coordinator")).get("/api/schema/",
+                                                         HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/v1/cases/", "/api/v1/cases/{case_id}/", "/api/v1/cases/{case_id}/parties/",
             "/api/v1/agencies/", "/api/v1/auth/token/"} <= set(paths)
 
 
-def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn(demo):
-    response = APIClient().get("/api/docs/")
+def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn(persona):
+    assert APIClient().get("/api/docs/").status_code in (401, 403)
+    client = APIClient()
+    client.force_login(persona("kz-coordinator"))
+    response = client.get("/api/docs/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
+    # Its set-up is a script file, not inline (Content-Security-Policy).
+    assert "<script>" not in page and "<style>" not in page
+    assert client.get("/api/docs/?script").status_code == 200

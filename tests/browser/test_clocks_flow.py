@@ -12,7 +12,8 @@ from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-KZ_RULES = ["kz.guardianship_notice", "kz.committee_notice", "kz.police_notice", "kz.ombudsman_notice"]
+KZ_RULES = ["kz.guardianship_notice", "kz.committee_notice", "kz.police_notice", "kz.ombudsman_notice",
+            "kz.authorities_notice"]
 UA_RULES = ["ua.police_notice", "ua.parent_notice", "ua.children_service_notice", "ua.social_centre_notice",
             "ua.commission_meeting", "ua.case_decision"]
 COUNTDOWN = re.compile(r"^(\d+ d )?\d\d:\d\d:\d\d left$")
@@ -39,7 +40,7 @@ def test_kz_clocks_notice_inbox_and_acknowledgement(live_server, persona, file_c
     head = new_page()
     sign_in(head, live_server.url, "kz-head")
     head.goto(case_url)
-    assert head.locator("tr.deadline").count() == 4
+    assert head.locator("tr.deadline").count() == len(KZ_RULES) + 1  # and the KZ §24 day-long clock
     for code in KZ_RULES:
         countdown = deadline_row(head, code).locator(".countdown")
         head.wait_for_function("el => /left$/.test(el.textContent) && el.textContent.includes(':')",
@@ -100,7 +101,11 @@ def test_kz_clocks_notice_inbox_and_acknowledgement(live_server, persona, file_c
     officer.wait_for_url(case_url)
     assert case.reference in officer.inner_text("h1")
     assert "Met on time" in deadline_row(officer, "kz.guardianship_notice").inner_text()
-    assert officer.locator("#id_notice_recipient").count() == 0  # read-only for the agency
+    # The agency notifies only whom the matrix lets it (KZ §18.2–§18.3), never a school; no other forms.
+    offered = officer.locator("#id_notice_recipient option").all_inner_texts()
+    assert Agency.objects.get(code="kz-police").name in offered
+    assert not [name for name in offered if name in {a.name for a in Agency.objects.filter(kind="school")}]
+    assert officer.locator("#id_event_event").count() == 0
     screenshot(officer, "clocks-kz-case-as-guardianship")
 
     # The school sees the acknowledgement on the case page.

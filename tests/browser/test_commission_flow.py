@@ -60,23 +60,28 @@ def test_a_whole_commission_meeting(live_server, demo, persona, file_case, new_p
     assert case.reference in warning.inner_text()
     screenshot(page, "commission-schedule-warning")
 
-    tomorrow = (now + dt.timedelta(days=1)).replace(hour=10, minute=0)
-    page.fill("#id_starts_at", tomorrow.strftime(LOCAL))
+    # In ten minutes: within the 3-working-day deadline, but too soon for the notice by 18:00 of
+    # the day before (UA IV.6): warned, and the reason for the short notice is recorded.
+    soon = now + dt.timedelta(minutes=10)
+    page.fill("#id_starts_at", soon.strftime(LOCAL))
     page.locator("#id_starts_at").dispatch_event("change")
-    page.wait_for_selector("#deadline-warning .warning", state="detached")
+    page.wait_for_selector("#deadline-warning #short-notice-warning")
+    assert page.locator("#deadline-warning .warning").count() == 1
+    page.fill("#id_short_notice_reason", "Повторний інцидент сьогодні вранці.")
     page.fill("#id_place", "Кабінет №12")
     page.click("form.meeting-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/commission/meetings/\d+/$"))
     meeting = Meeting.objects.get()
     room_url = page.url
-    assert meeting.starts_at == tomorrow.replace(second=0, microsecond=0)
+    assert meeting.starts_at == soon.replace(second=0, microsecond=0)
+    assert meeting.short_notice_reason == "Повторний інцидент сьогодні вранці."
 
     # The notice, then attendance until the quorum turns green.
     page.click("#send-notice")
     page.wait_for_selector("#notice .ok-text")
     assert page.locator("#quorum.short").is_visible()
     for count, username in enumerate(PRESENT, start=1):
-        page.check(f"#present-{username}")
+        page.check(f"#present-{persona(username).pk}")
         page.wait_for_selector(f"#quorum:has-text('{count} of 9 present')")
     # htmx keeps the old attributes for a moment while it settles the swapped card: wait for the class.
     page.wait_for_selector("#quorum.ok")
@@ -157,11 +162,13 @@ def test_a_whole_commission_meeting(live_server, demo, persona, file_case, new_p
     lines = text.splitlines()
     for username in PRESENT:
         expected = labels["against"] if username == "ua-teacher" else labels["for"]
-        # the vote table: the member's name, then their vote
-        assert any(line.strip() == username and lines[i + 1].strip() == expected
+        # the vote table: the member's name (never the login), then their vote
+        name = persona(username).get_full_name()
+        assert any(line.strip() == name and lines[i + 1].strip() == expected
                    for i, line in enumerate(lines[:-1])), username
     assert DISSENT in text.replace("\n", " ") and "12-од" in text
     assert "Ахметов" not in text
+    assert not [username for username in PRESENT if username in text]
 
     head.goto(f"{base}/commission/schools/{school_id}/composition/")
     assert "15-од" in head.inner_text("#in-force")

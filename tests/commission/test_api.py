@@ -1,10 +1,11 @@
 """The commission's REST API: happy paths, outsiders 404, bad input 400 with nothing changed."""
 
 import datetime as dt
+import re
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from pypdf import PdfReader
 
 from commission import services
@@ -25,8 +26,8 @@ def ua_case(persona, file_case):
 @pytest.fixture
 def meeting(persona, school, ua_case):
     return services.meeting_schedule(user=persona("ua-secretary"), school=school("ua-school-1"),
-                                     starts_at=timezone.now() + dt.timedelta(days=1), place="Кабінет 12",
-                                     cases=[ua_case])
+                                     starts_at=timezone.now() + dt.timedelta(minutes=10), place="Кабінет 12",
+                                     cases=[ua_case], short_notice_reason="Термінове засідання")
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_commissions_lists_those_the_user_sits_on_or_heads(api, school):
 
 
 def test_the_secretary_schedules_a_meeting(api, ua_case, school):
-    starts_at = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    starts_at = (timezone.now() + dt.timedelta(days=2)).isoformat()
     response = api("ua-secretary").post("/api/v1/meetings/", {
         "school": school("ua-school-1").pk, "starts_at": starts_at, "place": "Зала", "cases": [str(ua_case.pk)],
     }, format="json")
@@ -80,7 +81,7 @@ def test_the_secretary_schedules_a_meeting(api, ua_case, school):
 ], ids=["late without reason", "no place", "no cases", "unknown case", "in the past", "bad date"])
 def test_bad_schedule_input_is_400_per_field_and_nothing_is_saved(api, ua_case, school, change, field):
     times = {"late": timezone.now() + dt.timedelta(days=14), "past": timezone.now() - dt.timedelta(hours=1)}
-    data = {"school": school("ua-school-1").pk, "starts_at": (timezone.now() + dt.timedelta(days=1)).isoformat(),
+    data = {"school": school("ua-school-1").pk, "starts_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
             "place": "Зала", "cases": [str(ua_case.pk)]}
     data.update(change)
     if data["starts_at"] in times:
@@ -94,7 +95,7 @@ def test_bad_schedule_input_is_400_per_field_and_nothing_is_saved(api, ua_case, 
 def test_a_case_of_another_school_cannot_be_put_on_the_agenda(api, persona, file_case, school):
     other = file_case(persona("ua-coordinator-2"), "ua-school-2")
     response = api("ua-secretary").post("/api/v1/meetings/", {
-        "school": school("ua-school-1").pk, "starts_at": (timezone.now() + dt.timedelta(days=1)).isoformat(),
+        "school": school("ua-school-1").pk, "starts_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
         "place": "Зала", "cases": [str(other.pk)]}, format="json")
     assert response.status_code == 400 and "does not exist" in response.json()["cases"][0]
     assert not Meeting.objects.exists()
@@ -102,7 +103,7 @@ def test_a_case_of_another_school_cannot_be_put_on_the_agenda(api, persona, file
 
 def test_a_member_who_is_not_the_secretary_cannot_schedule(api, school, ua_case):
     response = api("ua-teacher").post("/api/v1/meetings/", {
-        "school": school("ua-school-1").pk, "starts_at": (timezone.now() + dt.timedelta(days=1)).isoformat(),
+        "school": school("ua-school-1").pk, "starts_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
         "place": "Зала", "cases": [str(ua_case.pk)]}, format="json")
     assert response.status_code == 400 and not Meeting.objects.exists()
 
@@ -200,7 +201,7 @@ def test_a_question_of_another_meeting_is_not_a_question_of_this_one(api, person
     meeting = open_session(persona, meeting)
     case = file_case(persona("ua-coordinator"), "ua-school-1")
     other = services.meeting_schedule(user=persona("ua-secretary"), school=school("ua-school-1"), place="Зала",
-                                      starts_at=timezone.now() + dt.timedelta(days=1), cases=[case])
+                                      starts_at=timezone.now() + dt.timedelta(days=2), cases=[case])
     question = meeting.agenda.get().questions.get()
     response = api("ua-teacher").post(f"/api/v1/meetings/{other.pk}/votes/",
                                       {"question": question.pk, "choice": "for"}, format="json")
@@ -235,8 +236,16 @@ def test_the_minutes_pdf_carries_the_votes_by_name_and_no_party_names(api, perso
     response = api("ua-psychologist").get(f"/api/v1/meetings/{meeting.pk}/minutes/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    for name in QUORUM:
-        assert name in text
+    for username in QUORUM:
+        # People by name, in the attendance, the votes and the signature lines; never by login.
+        assert persona(username).get_full_name() in text
+        assert username not in text
+    chair, secretary = persona("ua-head").get_full_name(), persona("ua-secretary").get_full_name()
+    assert re.search(rf"_{{5,}} {chair}\s", text) and re.search(rf"_{{5,}} {secretary}\s", text)
+    # Dates as the school's language writes them (uk: DATE_FORMAT), not a hard-coded pattern.
+    with translation.override("uk"):
+        order_date = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"12-од від {order_date}" in text
     assert "Свідків не опитано." in text and "12-од" in text and ua_case.reference in text
     assert "Щотижнева консультація" in text
     assert "Ахметов" not in text and "Сауле" not in text      # parties by role and number only

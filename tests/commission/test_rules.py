@@ -51,3 +51,24 @@ def votes(*choices):
 def test_a_decision_needs_a_majority_of_the_approved_composition(approved, cast, chair, passed, by_chair):
     outcome = vote_outcome(approved_size=approved, votes=cast, chair=chair)
     assert (outcome.passed, outcome.decided_by_chair) == (passed, by_chair)
+
+
+@pytest.mark.parametrize("approved, cast, chair, result", [
+    (9, votes(F, F, F, F, F, A), "m1", "adopted"),
+    # UA IV.7: the negative also needs a majority of the approved composition
+    (9, votes(A, A, A, A, A, F), "m1", "rejected"),
+    # 4 for, 2 against of 9: neither is a majority of 9 -> no decision, not "not confirmed"
+    (9, votes(F, F, F, F, A, A), "m1", "no_decision"),
+    (9, votes(A, A, A, A, F, F), "m1", "no_decision"),
+    # 3-3 with two of eight absent: no split of the commission, no decision
+    (8, votes(F, F, F, A, A, A), "m1", "no_decision"),
+    # 4-4 of eight: the chair decides either way
+    (8, votes(F, F, F, F, A, A, A, A), "m5", "rejected"),
+    (8, votes(F, F, F, F, A, A, A, A), "m1", "adopted"),
+    # all abstain
+    (7, votes(X, X, X, X, X), "m1", "no_decision"),
+], ids=lambda v: str(v) if not isinstance(v, dict) else f"{len(v)} votes")
+def test_a_question_is_adopted_rejected_or_reaches_no_decision(approved, cast, chair, result):
+    outcome = vote_outcome(approved_size=approved, votes=cast, chair=chair)
+    assert outcome.result == result
+    assert outcome.decided == {"adopted": True, "rejected": False, "no_decision": None}[result]

@@ -55,11 +55,14 @@ def ua_case(persona, file_case):
 
 @pytest.fixture
 def schedule(persona, school):
-    def _schedule(cases, *, starts_at=None, by="ua-secretary", late_reason=""):
+    """Schedule a meeting; by default in ten minutes (it can be opened at once), for which the
+    notice by 18:00 of the day before is already late, so with the reason for the short notice."""
+    def _schedule(cases, *, starts_at=None, by="ua-secretary", late_reason="",
+                  short_notice_reason="Термінове засідання: загроза повторення."):
         return services.meeting_schedule(
             user=persona(by), school=school("ua-school-1"),
-            starts_at=starts_at or timezone.now() + dt.timedelta(days=1), place="Кабінет 12",
-            cases=list(cases), late_reason=late_reason)
+            starts_at=starts_at or timezone.now() + dt.timedelta(minutes=10), place="Кабінет 12",
+            cases=list(cases), late_reason=late_reason, short_notice_reason=short_notice_reason)
     return _schedule
 
 
@@ -125,8 +128,10 @@ def test_only_the_head_approves_a_composition(persona, school):
 
 def test_a_member_must_work_where_their_place_says(persona, school):
     rows = [r if r[0] != "ua-children-service" else ("ua-police", P.MEMBER, S.CHILDREN_SERVICE) for r in DEMO]
-    assert "ua-police does not work where their place in the composition says" in flat(
-        errors_of(approve(persona, school, rows)))
+    message = flat(errors_of(approve(persona, school, rows)))
+    # People by name, never by login (logins are credentials).
+    assert "Дмитро Лисенко does not work where their place in the composition says" in message
+    assert "ua-police" not in message
 
 
 def test_a_new_composition_from_a_later_date_does_not_change_an_earlier_meeting(persona, school, schedule,
@@ -231,7 +236,8 @@ def test_closing_a_vote_counts_on_the_approved_composition(persona, in_session):
                              "ua-psychologist": "for", "ua-social-pedagogue": "against", "ua-teacher": "against"})
     outcome = services.question_close(user=persona("ua-secretary"), question=question)
     question.refresh_from_db()
-    assert (outcome.passed, outcome.needed, question.passed) == (False, 5, False)
+    # Neither side has a majority of the approved composition: no decision reached (UA IV.7).
+    assert (outcome.result, outcome.needed, question.passed) == ("no_decision", 5, None)
     # Closed once: the outcome cannot be recounted later.
     errors = errors_of(lambda: services.question_close(user=persona("ua-head"), question=question))
     assert "closed" in flat(errors)
@@ -345,3 +351,158 @@ def test_members_see_the_agenda_cases_but_not_another_case_of_the_school(persona
         assert persona(name).has_perm("cases.view_case", ua_case)
         assert not persona(name).has_perm("cases.view_case", other)
     assert not persona("ua-coordinator-2").has_perm("cases.view_case", ua_case)
+
+
+# --- UA III.2: the children's service and the centre of social services ----------------------
+
+@pytest.mark.parametrize("missing", ["ua-children-service", "ua-social-centre"])
+def test_a_composition_without_the_childrens_service_or_the_social_centre_is_refused(persona, school, missing):
+    rows = [r for r in DEMO if r[0] != missing] + [("ua-coordinator-2", P.MEMBER, S.TEACHER)]
+    Membership.objects.create(user=persona("ua-coordinator-2"), agency=school("ua-school-1"), role=StaffRole.TEACHER)
+    before = school("ua-school-1").commission.compositions.count()
+    assert "representatives of the children's service and of the centre of social services" in flat(
+        errors_of(approve(persona, school, rows)))
+    assert school("ua-school-1").commission.compositions.count() == before
+    # The school documents that they declined: approved, with the reason kept.
+    composition = services.composition_approve(
+        user=persona("ua-head"), school=school("ua-school-1"), order_number="21-од", order_date=dt.date(2026, 1, 10),
+        in_force_from=dt.date(2026, 1, 12), members=members(persona, rows),
+        outside_absence_reason="Лист служби від 05.01.2026 № 12: представника не делеговано.")
+    assert composition.outside_absence_reason.startswith("Лист служби")
+
+
+# --- UA IV.6: short notice; opening on time --------------------------------------------------
+
+def test_a_meeting_too_soon_for_the_notice_by_18_the_day_before_needs_a_reason(persona, file_case, schedule):
+    # Monday 19:00 in Kyiv: a meeting tomorrow can no longer be notified by 18:00 today.
+    day = timezone.localdate() + dt.timedelta(days=21)
+    monday = day + dt.timedelta(days=(7 - day.weekday()) % 7)
+    with time_machine.travel(dt.datetime.combine(monday, dt.time(19, 0), tzinfo=KYIV), tick=False):
+        case = file_case(persona("ua-coordinator"), "ua-school-1", received_at=timezone.now())
+        tomorrow = dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(14, 0), tzinfo=KYIV)
+        errors = errors_of(lambda: schedule([case], starts_at=tomorrow, short_notice_reason=""))
+        assert "18:00 of the day before" in errors["short_notice_reason"][0]
+        assert not Meeting.objects.exists()
+        meeting = schedule([case], starts_at=tomorrow, short_notice_reason="Повторний інцидент сьогодні.")
+        assert meeting.short_notice_reason == "Повторний інцидент сьогодні."
+        # The day after tomorrow is still in time: no reason asked.
+        later = schedule([case], starts_at=tomorrow + dt.timedelta(days=1), short_notice_reason="")
+        assert later.short_notice_reason == ""
+
+
+def test_a_meeting_is_not_opened_before_its_time(persona, schedule, ua_case, settings):
+    settings.COMMISSION_OPEN_GRACE_MINUTES = 15
+    meeting = schedule([ua_case], starts_at=timezone.now() + dt.timedelta(hours=2))
+    for name in QUORUM:
+        services.attendance_mark(user=persona("ua-secretary"), meeting=meeting, member=persona(name), present=True)
+    errors = errors_of(lambda: services.meeting_open(user=persona("ua-secretary"), meeting=meeting))
+    assert "can be opened from 15 minutes before" in errors["starts_at"][0]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    with time_machine.travel(meeting.starts_at - dt.timedelta(minutes=14)):
+        assert services.meeting_open(user=persona("ua-secretary"), meeting=meeting).status == MeetingStatus.OPEN
+
+
+# --- UA IV.7: the negative needs a majority too ----------------------------------------------
+
+def test_a_vote_without_a_majority_either_way_reaches_no_decision_and_is_put_again(persona, in_session):
+    meeting = in_session()
+    question = confirmation(meeting)
+    cast(persona, question, {"ua-head": "for", "ua-coordinator": "for", "ua-secretary": "for",
+                             "ua-psychologist": "against", "ua-social-pedagogue": "against", "ua-teacher": "against"})
+    services.question_close(user=persona("ua-secretary"), question=question)
+    question.refresh_from_db()
+    assert question.closed_at is not None and question.passed is None
+    item = meeting.agenda.get()
+    # "No decision reached" is not "not confirmed": nothing can be recorded on it.
+    errors = errors_of(lambda: services.decision_record(user=persona("ua-secretary"), agenda_item=item, texts={},
+                                                        monitoring=[]))
+    assert "reached no decision" in flat(errors)
+    again = services.question_put_again(user=persona("ua-head"), agenda_item=item)
+    assert again.is_bullying_confirmation and again.closed_at is None
+    assert "only after a vote that reached no decision" in flat(errors_of(
+        lambda: services.question_put_again(user=persona("ua-head"), agenda_item=item)))
+    cast(persona, again, {name: "against" for name in QUORUM[:5]})
+    assert services.question_close(user=persona("ua-secretary"), question=again).result == "rejected"
+    decision = services.decision_record(user=persona("ua-secretary"), agenda_item=item, texts={}, monitoring=[])
+    assert decision.bullying_confirmed is False
+
+
+# --- UA IV.6: the applicant and interested persons are told too ------------------------------
+
+def test_the_secretary_records_the_notice_to_the_applicant(persona, schedule, ua_case):
+    from commission.models import MeetingNotice
+    from privacy.models import AuditEvent
+
+    meeting = schedule([ua_case])
+    child = ua_case.parties.get(role="victim")
+    parent = ua_case.parties.get(role="legal_representative")
+    secretary = persona("ua-secretary")
+    sent = timezone.now() - dt.timedelta(minutes=1)
+    errors = errors_of(lambda: services.meeting_notice_record(user=secretary, meeting=meeting, case=ua_case,
+                                                              party=child, channel="phone", sent_at=sent))
+    assert "through their legal representative" in errors["party"][0]
+    assert "Only the secretary" in flat(errors_of(lambda: services.meeting_notice_record(
+        user=persona("ua-teacher"), meeting=meeting, case=ua_case, party=parent, channel="phone", sent_at=sent)))
+    notice = services.meeting_notice_record(user=secretary, meeting=meeting, case=ua_case, party=parent,
+                                            channel="phone", sent_at=sent)
+    assert notice.recipient == "applicant"
+    other = services.meeting_notice_record(user=secretary, meeting=meeting, case=ua_case,
+                                           person=persona("ua-police"), channel="email", sent_at=sent)
+    assert other.recipient == "interested"
+    assert MeetingNotice.objects.filter(meeting=meeting).count() == 2
+    event = AuditEvent.objects.filter(action="meeting_notice", detail__notice=notice.pk).get()
+    assert event.detail == {"meeting": meeting.pk, "notice": notice.pk, "to": "applicant", "channel": "phone",
+                            "party": str(parent.pk), "user": None}
+
+
+# --- Every change of the commission is in the audit trail, by ids ----------------------------
+
+def test_every_commission_action_writes_its_audit_event(persona, school, schedule, ua_case):
+    from privacy.models import AuditEvent
+
+    def actions_since(mark):
+        return list(AuditEvent.objects.filter(pk__gt=mark).values_list("action", "case_id", "detail"))
+
+    def last():
+        return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    secretary, head = persona("ua-secretary"), persona("ua-head")
+    mark = last()
+    composition = services.composition_approve(user=head, school=school("ua-school-1"), order_number="50-од",
+                                               order_date=dt.date(2026, 1, 10), in_force_from=dt.date(2026, 1, 12),
+                                               members=members(persona, DEMO))
+    [(action, case_id, detail)] = actions_since(mark)
+    assert (action, case_id, detail["composition"]) == ("composition_approve", None, composition.pk)
+
+    meeting = schedule([ua_case])
+    steps = [
+        ("meeting_notice", lambda: services.meeting_send_notice(user=secretary, meeting=meeting)),
+        ("meeting_attendance", lambda: [services.attendance_mark(user=secretary, meeting=meeting,
+                                                                 member=persona(n), present=n != "ua-head")
+                                        for n in QUORUM + ["ua-teacher-2"]]),
+        ("meeting_substitute", lambda: services.substitution_record(
+            user=secretary, meeting=meeting, basis="deputy_for_chair", substitute=persona("ua-coordinator"))),
+        ("meeting_open", lambda: services.meeting_open(user=secretary, meeting=meeting)),
+        ("vote_cast", lambda: services.vote_cast(user=persona("ua-teacher"), question=confirmation(meeting),
+                                                 choice="against")),
+        ("meeting_close", lambda: services.meeting_close(user=secretary, meeting=meeting)),
+        ("minutes_formalise", lambda: services.minutes_formalise(user=head, meeting=meeting, order_number="8-од",
+                                                                 order_date=timezone.localdate())),
+        ("decision_communicate", lambda: services.decision_communicate(user=persona("ua-coordinator"),
+                                                                       meeting=meeting)),
+    ]
+    names = {u.get_full_name() for u in (secretary, head, persona("ua-coordinator"), persona("ua-teacher"))}
+    for action, step in steps:
+        mark = last()
+        step()
+        meeting.refresh_from_db()
+        written = actions_since(mark)
+        assert action in {a for a, _c, _d in written}, action
+        for written_action, _c, detail in written:
+            assert not any(name in str(detail) for name in names)   # ids, never names
+            if written_action == action:
+                assert detail["meeting"] == meeting.pk
+    per_case = AuditEvent.objects.filter(case_id=ua_case.pk).values_list("action", flat=True)
+    assert {"meeting_notice", "meeting_open", "vote_cast", "meeting_close", "minutes_formalise",
+            "decision_communicate"} <= set(per_case)

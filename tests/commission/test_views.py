@@ -24,8 +24,8 @@ def ua_case(persona, file_case):
 @pytest.fixture
 def meeting(persona, school, ua_case):
     return services.meeting_schedule(user=persona("ua-secretary"), school=school("ua-school-1"),
-                                     starts_at=timezone.now() + dt.timedelta(days=1), place="Кабінет 12",
-                                     cases=[ua_case])
+                                     starts_at=timezone.now() + dt.timedelta(minutes=10), place="Кабінет 12",
+                                     cases=[ua_case], short_notice_reason="Термінове засідання")
 
 
 @pytest.fixture
@@ -63,7 +63,10 @@ def test_the_head_sees_the_composition_in_force_and_approves_a_new_one(as_user, 
     page = as_user("ua-head").get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "15-од" in html and "ua-psychologist" in html and 'name="member-0-user"' in html
+    assert "15-од" in html and 'name="member-0-user"' in html
+    # People by name, logins nowhere (not in the table, the choices or the element ids).
+    assert persona("ua-psychologist").get_full_name() in html
+    assert not [u for u in ("ua-psychologist", "ua-head", "ua-children-service") if u in html]
 
     rows = services.composition_in_force(ua.commission, timezone.localdate()).members.all()
     data = {"order_number": "44-од", "order_date": "2026-01-10", "in_force_from": "2026-01-12",
@@ -120,7 +123,7 @@ def test_the_deadline_warning_appears_before_saving_and_the_reason_is_required(a
     ua = school("ua-school-1")
     client = as_user("ua-secretary")
     late = timezone.localtime(timezone.now() + dt.timedelta(days=14)).strftime(LOCAL)
-    soon = timezone.localtime(timezone.now() + dt.timedelta(days=1)).strftime(LOCAL)
+    soon = timezone.localtime(timezone.now() + dt.timedelta(days=2)).strftime(LOCAL)
     check = reverse("commission:meeting_check", args=[ua.pk])
     warning = client.get(check, {"starts_at": late, "cases": [ua_case.pk]}, **HTMX).content.decode()
     assert ua_case.reference in warning and "3-working-day deadline" in warning
@@ -211,7 +214,10 @@ def test_a_member_votes_as_themself_with_a_dissent_and_the_tally_updates(as_user
     assert response.status_code == 400 and Vote.objects.count() == 1
 
     tally = as_user("ua-children-service").get(reverse("commission:tally", args=[meeting.pk, question.pk]))
-    assert tally.status_code == 200 and "ua-teacher" in tally.content.decode()
+    assert tally.status_code == 200 and persona("ua-teacher").get_full_name() in tally.content.decode()
+    room = as_user("ua-children-service").get(reverse("commission:meeting", args=[meeting.pk])).content.decode()
+    assert persona("ua-head").get_full_name() in room          # the chair, in the session card
+    assert not [u for u in ("ua-teacher", "ua-head", "ua-secretary") if u in room]
 
 
 def test_the_whole_meeting_in_the_room(as_user, persona, meeting, ua_case):
@@ -302,8 +308,8 @@ def test_the_room_costs_a_few_queries_per_agenda_item(client, persona, school, f
     def room_queries(n):
         cases = [file_case(persona("ua-coordinator"), "ua-school-1") for _ in range(n)]
         meeting = services.meeting_schedule(user=persona("ua-secretary"), school=school("ua-school-1"),
-                                            starts_at=timezone.now() + dt.timedelta(days=1), place="Зала",
-                                            cases=cases)
+                                            starts_at=timezone.now() + dt.timedelta(minutes=10), place="Зала",
+                                            cases=cases, short_notice_reason="Термінове засідання")
         meeting = open_session(persona, meeting)
         client.force_login(persona("ua-secretary"))
         with CaptureQueriesContext(connection) as queries:

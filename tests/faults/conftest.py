@@ -91,13 +91,15 @@ class FaultWorld:
             User.objects.filter(username=username).update(email=address)
 
     def open_cases(self, count: int) -> list[int]:
-        """File ``count`` KZ cases (four 1-hour clocks each); returns their deadline ids."""
-        from notifications.models import Deadline
+        """File ``count`` KZ cases (one clock per KZ rule started on receipt); returns their deadline ids."""
+        from notifications.models import Deadline, DeadlineRule
 
         coordinator = self.persona("kz-coordinator")
         cases = [self.file_case(coordinator, "kz-school-1") for _ in range(count)]
         ids = list(Deadline.objects.filter(case__in=cases).values_list("pk", flat=True))
-        assert len(ids) == 4 * count, "every KZ case opens four 1-hour clocks"
+        per_case = DeadlineRule.objects.filter(jurisdiction__code="KZ", start_event="case_received",
+                                               is_active=True).count()
+        assert len(ids) == per_case * count, "every KZ case opens its clocks on receipt"
         return ids
 
     def make_due(self, ids, at: dt.datetime | None = None) -> None:

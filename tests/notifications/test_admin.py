@@ -122,7 +122,7 @@ def rule_post(**overrides):
         "target_agency_kinds": '["police"]', "clock": "elapsed", "duration_minutes": "120",
         "working_days": "", "cutoff_time": "", "responsible_agency_kind": "school",
         "responsible_role": "head", "reminder_points": "[0.5]", "escalation_ladder": '["responsible"]',
-        "is_active": "on",
+        "legal_term": "stated", "allowed_channels": "[]", "is_active": "on",
     }
     data.update(overrides)
     return data
@@ -162,9 +162,10 @@ def test_a_rule_can_be_added_and_edited(admin_client):
     ({"escalation_ladder": '["president"]'}, "escalation_ladder"),
     ({"names": '["Test"]'}, "names"),
     ({"satisfy_event": "parent_notice_sent"}, "per_minor_party"),
+    ({"allowed_channels": '["pigeon"]'}, "allowed_channels"),
 ], ids=["elapsed-without-duration", "zero-working-days", "cutoff-without-time", "cutoff-without-meeting",
         "notice-without-targets", "unknown-agency-kind", "reminder-after-due", "unknown-ladder-step",
-        "names-not-per-language", "parent-notice-not-per-minor"])
+        "names-not-per-language", "parent-notice-not-per-minor", "unknown-channel"])
 def test_a_rule_that_could_not_run_is_refused(admin_client, overrides, field):
     response = admin_client.post(reverse("admin:notifications_deadlinerule_add"), rule_post(**overrides))
     assert response.status_code == 200
@@ -232,6 +233,7 @@ def test_admin_pages_open(admin_client, ua_case, url):
 
 @pytest.mark.parametrize("code", sorted([
     "kz.guardianship_notice", "kz.committee_notice", "kz.police_notice", "kz.ombudsman_notice",
+    "kz.authorities_notice", "kz.minors_commission_notice", "kz.police_family_violence_notice",
     "kz.placement_decision", "kz.media_statement", "kz.forensic_exam", "ua.police_notice", "ua.parent_notice",
     "ua.children_service_notice", "ua.social_centre_notice", "ua.commission_meeting", "ua.meeting_notice",
     "ua.case_decision"]))
@@ -246,6 +248,7 @@ def test_every_shipped_rule_saves_unchanged_through_the_admin_form(admin_client,
         "cutoff_time": rule.cutoff_time.strftime("%H:%M") if rule.cutoff_time else "",
         "responsible_agency_kind": rule.responsible_agency_kind, "responsible_role": rule.responsible_role,
         "reminder_points": json.dumps(rule.reminder_points), "escalation_ladder": json.dumps(rule.escalation_ladder),
+        "legal_term": rule.legal_term, "allowed_channels": json.dumps(rule.allowed_channels),
         **({"per_minor_party": "on"} if rule.per_minor_party else {}), "is_active": "on",
     }
     response = admin_client.post(reverse("admin:notifications_deadlinerule_change", args=[rule.pk]), data)

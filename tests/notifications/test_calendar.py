@@ -230,12 +230,14 @@ CASE_CASES = [
     }),
     ("kz-eve-of-nauryz", "kz-school-1", almaty(2026, 3, 20, 17), {
         **dict.fromkeys(["kz.guardianship_notice", "kz.committee_notice", "kz.police_notice",
-                         "kz.ombudsman_notice"], utc(2026, 3, 20, 13)),
+                         "kz.ombudsman_notice", "kz.authorities_notice"], utc(2026, 3, 20, 13)),
+        "kz.minors_commission_notice": utc(2026, 3, 21, 12),
         "kz.test_three_working_days": utc(2026, 3, 30, 18, 59, 59, 999999),
     }),
     ("kz-substituted-friday-3-jan-2025", "kz-school-1", almaty(2025, 1, 3, 10), {
         **dict.fromkeys(["kz.guardianship_notice", "kz.committee_notice", "kz.police_notice",
-                         "kz.ombudsman_notice"], utc(2025, 1, 3, 6)),
+                         "kz.ombudsman_notice", "kz.authorities_notice"], utc(2025, 1, 3, 6)),
+        "kz.minors_commission_notice": utc(2025, 1, 4, 5),
         # Sunday 5 (working), Monday 6, (Tuesday 7 Christmas), Wednesday 8.
         "kz.test_three_working_days": utc(2025, 1, 8, 18, 59, 59, 999999),
     }),

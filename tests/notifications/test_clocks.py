@@ -17,12 +17,17 @@ def rules_of(case):
     return {d.rule.code: d for d in Deadline.objects.filter(case=case).select_related("rule")}
 
 
+ONE_HOUR_RULES = {"kz.guardianship_notice", "kz.committee_notice", "kz.police_notice", "kz.ombudsman_notice",
+                  "kz.authorities_notice"}
+
+
 def test_a_kz_case_opens_its_one_hour_clocks(persona, file_case):
     case = file_case(persona("kz-coordinator"), "kz-school-1")
     deadlines = rules_of(case)
-    assert set(deadlines) == {"kz.guardianship_notice", "kz.committee_notice", "kz.police_notice",
-                              "kz.ombudsman_notice"}
-    assert all(d.due_at == case.received_at + dt.timedelta(hours=1) for d in deadlines.values())
+    assert set(deadlines) == ONE_HOUR_RULES | {"kz.minors_commission_notice"}
+    assert all(deadlines[code].due_at == case.received_at + dt.timedelta(hours=1) for code in ONE_HOUR_RULES)
+    # KZ §24 sets no term: the protocol gives the numbered notice to the commission a day.
+    assert deadlines["kz.minors_commission_notice"].due_at == case.received_at + dt.timedelta(hours=24)
 
 
 def test_a_ua_case_opens_24_hour_and_working_day_clocks(persona, file_case):
@@ -47,9 +52,9 @@ def test_the_sweep_breaches_once_and_the_outbox_is_delivered_once(persona, file_
     with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
         first = deadlines_sweep()
         again = deadlines_sweep()
-        assert first == 4 and again == 0
-        assert Escalation.objects.filter(kind="breach").count() == 4
+        assert first == len(ONE_HOUR_RULES) and again == 0
+        assert Escalation.objects.filter(kind="breach").count() == len(ONE_HOUR_RULES)
         pending = OutboxMessage.objects.filter(status="pending").count()
         assert pending > 0
         assert outbox_deliver() == pending and outbox_deliver() == 0
-    assert all(d.state == DeadlineState.BREACHED for d in rules_of(case).values())
+    assert all(rules_of(case)[code].state == DeadlineState.BREACHED for code in ONE_HOUR_RULES)

@@ -36,6 +36,14 @@ SHIPPED = {
                          ["police", "contact_centre_111"], False, "KZ §18.2, §26.1"),
     "kz.ombudsman_notice": ("elapsed", 1 * HOUR, "case_received", "case_received", "notice_sent",
                             ["national_ombudsman", "regional_ombudsman"], False, "KZ §18.3, §26.1"),
+    "kz.authorities_notice": ("elapsed", 1 * HOUR, "case_received", "case_received", "notice_sent",
+                              ["prosecutor", "education_authority", "health", "social_protection"], False,
+                              "KZ §26.1"),
+    "kz.minors_commission_notice": ("elapsed", 24 * HOUR, "case_received", "case_received", "notice_sent",
+                                    ["minors_commission"], False, "KZ §24"),
+    "kz.police_family_violence_notice": ("elapsed", 1 * HOUR, "police_notified_of_family_violence",
+                                         "start_event", "notice_sent", ["guardianship", "mobile_group"], False,
+                                         "KZ §19.5"),
     # KZ §45: 12 hours from the moment the information was received, once the case needs placement.
     "kz.placement_decision": ("elapsed", 12 * HOUR, "placement_flagged", "case_received",
                               "placement_decided", [], False, "KZ §45"),
@@ -60,9 +68,26 @@ SHIPPED = {
 }
 
 
-def test_exactly_the_fourteen_shipped_rules_exist():
+# What the law itself says of the term: "immediately" (KZ "дереу") or nothing at all leaves
+# the duration to the protocol; the rest state their term.
+IMMEDIATELY = {"kz.police_notice", "kz.ombudsman_notice", "kz.authorities_notice",
+               "kz.police_family_violence_notice"}
+NO_TERM_IN_LAW = {"kz.minors_commission_notice", "ua.children_service_notice", "ua.social_centre_notice"}
+
+
+def test_exactly_the_seventeen_shipped_rules_exist():
     assert set(DeadlineRule.objects.values_list("code", flat=True)) == set(SHIPPED)
-    assert len(SHIPPED) == 14
+    assert len(SHIPPED) == 17
+
+
+@pytest.mark.parametrize("code", sorted(SHIPPED), ids=sorted(SHIPPED))
+def test_what_the_law_says_of_each_term(code):
+    rule = DeadlineRule.objects.get(code=code)
+    expected = "immediately" if code in IMMEDIATELY else "unspecified" if code in NO_TERM_IN_LAW else "stated"
+    assert rule.legal_term == expected
+    # KZ §25: only the committee notice asks for a rapid channel.
+    assert rule.allowed_channels == (["phone", "sms", "email", "rapid", "in_system"]
+                                     if code == "kz.committee_notice" else [])
 
 
 @pytest.mark.parametrize("code", sorted(SHIPPED), ids=sorted(SHIPPED))
@@ -300,22 +325,24 @@ def test_reminders_at_half_time_and_90_percent_then_the_breach_goes_up_the_ladde
         deadlines_sweep()
     [first] = guardianship_escalations(kz_case)
     assert (first.kind, first.step) == ("reminder", 1)
-    assert recipients(first) == {"kz-head"}   # the responsible people only
+    # the responsible people: the head and the school's protection coordinator (KZ §5)
+    assert recipients(first) == {"kz-head", "kz-coordinator"}
 
     with at(KZ_RECEIVED + dt.timedelta(minutes=54)):
         deadlines_sweep()
     first_again, second = guardianship_escalations(kz_case)
     assert (second.kind, second.step) == ("reminder", 2)
-    assert recipients(second) == {"kz-head"}
+    assert recipients(second) == {"kz-head", "kz-coordinator"}
 
     with at(KZ_RECEIVED + dt.timedelta(minutes=60)):
         deadlines_sweep()
         assert deadlines_sweep() == 0
     *_, breach = guardianship_escalations(kz_case)
     assert (breach.kind, breach.step) == ("breach", 0)
-    # school head (responsible and agency head), the regional ombudsman, the akimat's staff;
-    # not the national ombudsman, not the coordinator, not another region's or country's staff.
-    assert recipients(breach) == {"kz-head", "kz-regional-ombudsman", "kz-akimat-officer"}
+    # school head (responsible and agency head), the school's coordinator (KZ §5), the regional
+    # ombudsman, the akimat's staff; not the national ombudsman, not another school's coordinator,
+    # not another region's or country's staff.
+    assert recipients(breach) == {"kz-head", "kz-coordinator", "kz-regional-ombudsman", "kz-akimat-officer"}
     assert deadline(kz_case, "kz.guardianship_notice").state == DeadlineState.BREACHED
     assert len(guardianship_escalations(kz_case)) == 3
     assert AuditEvent.objects.filter(action="deadline_breach", case_id=kz_case.pk,
@@ -335,7 +362,7 @@ def test_the_ua_breach_ladder_has_no_ombudsman(persona, ua_case):
         deadlines_sweep()
     breach = Escalation.objects.get(deadline__case=ua_case, deadline__rule__code="ua.police_notice",
                                     kind="breach")
-    assert recipients(breach) == {"ua-head"}
+    assert recipients(breach) == {"ua-head", "ua-coordinator"}
 
 
 def test_a_notice_after_the_breach_is_met_late(persona, kz_case):

@@ -24,6 +24,7 @@ from agencies.services import agency_create, membership_add
 from cases.services import case_register
 from conftest import make_parties
 from notifications.models import Deadline, DeadlineRule, DeadlineState, Escalation, OutboxMessage
+from notifications.selectors import notice_options
 from notifications.services import deadlines_sweep, notice_send, outbox_deliver
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def load_by_admin(client):
     xx = Jurisdiction.objects.get(code="XX")
     common = {"jurisdiction": xx.pk, "start_event": "case_received", "anchor": "case_received",
               "responsible_agency_kind": "school", "responsible_role": "head", "is_active": "on",
-              "duration_minutes": "", "working_days": "", "cutoff_time": ""}
+              "duration_minutes": "", "working_days": "", "cutoff_time": "", "legal_term": "stated"}
     for data in (
         {"code": "xx-police-notice", "names": '{"en": "Notify the police", "pl": "Powiadomić policję"}',
          "source": "XX Art. 1", "satisfy_event": "notice_sent", "target_agency_kinds": '["police"]',
@@ -68,6 +69,10 @@ def load_by_admin(client):
     ):
         response = client.post(reverse("admin:notifications_deadlinerule_add"), {**common, **data})
         assert response.status_code == 302, response.content.decode()[:3000]
+    # The notice matrix is data too: the school may notify the police.
+    response = client.post(reverse("admin:notifications_noticeroute_add"), {
+        "jurisdiction": xx.pk, "sender_kind": "school", "recipient_kind": "police", "source": "XX Art. 1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
     client.logout()
 
 
@@ -127,6 +132,14 @@ def test_a_case_opens_the_countrys_clocks_at_exact_instants(xx):
     assert found[xx["police_code"]].due_at == POLICE_DUE
     assert found[xx["decision_code"]].due_at == DECISION_DUE
     assert all(d.state == DeadlineState.PENDING for d in found.values())
+
+
+def test_the_notice_matrix_is_the_countrys_data(xx):
+    case = file_xx_case(xx)
+    with time_machine.travel(RECEIVED + dt.timedelta(hours=1), tick=False):
+        options = notice_options(xx["users"]["xx-head"], case)
+    # The police, as the matrix says; not the local executive body, which it does not name.
+    assert options.sender == xx["school"] and options.agencies == [xx["police"]]
 
 
 def test_a_notice_meets_the_first_and_the_sweep_breaches_the_second(xx):

@@ -34,7 +34,9 @@ KZ_ZONE = zoneinfo.ZoneInfo("Asia/Almaty")
 LOCAL = "%Y-%m-%dT%H:%M"
 HTMX = {"HX-Request": "true"}
 OUTSIDERS = ["kz-coordinator-2", "ua-coordinator", "kz-ombudsman"]
-KZ_NOTICE_RULES = ["kz.guardianship_notice", "kz.committee_notice", "kz.police_notice", "kz.ombudsman_notice"]
+KZ_NOTICE_RULES = ["kz.guardianship_notice", "kz.committee_notice", "kz.police_notice", "kz.ombudsman_notice",
+                   "kz.authorities_notice"]
+KZ_CLOCKS = [*KZ_NOTICE_RULES, "kz.minors_commission_notice"]
 
 
 @pytest.fixture
@@ -78,7 +80,7 @@ def row(html, element_id):
 # --- The case page's clocks -----------------------------------------------------------------------
 
 
-def test_the_case_page_shows_the_four_one_hour_clocks_with_countdowns(client, persona, kz_case):
+def test_the_case_page_shows_the_one_hour_clocks_with_countdowns(client, persona, kz_case):
     client.force_login(persona("kz-head"))
     html = case_page(client, kz_case).content.decode()
     assert 'id="deadlines"' in html
@@ -89,7 +91,7 @@ def test_the_case_page_shows_the_four_one_hour_clocks_with_countdowns(client, pe
         due_utc = deadline.due_at.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
         assert f'data-due="{due_utc}"' in tr
         # Shown in the case's local time (Kazakhstan, UTC+5), not UTC.
-        assert timezone.localtime(deadline.due_at, KZ_ZONE).strftime("%-I:%M") in tr
+        assert timezone.localtime(deadline.due_at, KZ_ZONE).strftime("%H:%M") in tr
         assert "state-pending" in tr and "left" in tr
         assert "Head" in tr and kz_case.school.name in tr
         assert "Waive" in tr
@@ -111,14 +113,17 @@ def test_the_coordinator_records_notices_but_sees_no_waive_form(client, persona,
     assert "Record a notice" in html and "Waive" not in html
 
 
-def test_an_agency_the_case_was_shared_with_reads_the_clocks_but_has_no_forms(client, persona, kz_case):
+def test_an_agency_the_case_was_shared_with_reads_the_clocks_and_may_only_notify_under_the_matrix(
+        client, persona, kz_case):
     notice_send(user=persona("kz-head"), case=kz_case, channel="phone", to_agency=agency("kz-guardianship"))
     client.force_login(persona("kz-guardianship"))
     html = case_page(client, kz_case).content.decode()
     assert 'id="deadlines"' in html and "Met on time" in html
-    assert "Record a notice" not in html and "Record an event" not in html and "Waive" not in html
-    response = post_notice(client, kz_case, f"agency:{agency('kz-police').pk}")
-    assert response.status_code == 404 and Notice.objects.count() == 1
+    assert "Record an event" not in html and "Waive" not in html
+    # KZ §18.2–§18.3: the guardianship authority tells the police, 111, the ombudsmen and the committee.
+    assert "Record a notice" in html
+    response = post_notice(client, kz_case, f"agency:{agency('kz-school-2').pk}")
+    assert response.status_code == 400 and Notice.objects.count() == 1
 
 
 def test_a_ua_case_shows_its_24_hour_and_working_day_clocks(client, persona, file_case):
@@ -234,7 +239,7 @@ def test_outsiders_get_404_on_every_clock_form(client, persona, kz_case, usernam
     assert post_event(client, kz_case, "placement_flagged").status_code == 404
     assert post_waive(client, deadline, "Not needed").status_code == 404
     assert Notice.objects.count() == 0
-    assert Deadline.objects.filter(case=kz_case).count() == 4
+    assert Deadline.objects.filter(case=kz_case).count() == len(KZ_CLOCKS)
     assert deadline_of(kz_case, "kz.guardianship_notice").state == DeadlineState.PENDING
 
 
@@ -273,7 +278,7 @@ def test_bad_event_input_gives_400_and_changes_nothing(client, persona, kz_case,
         data["at"] = (timezone.localtime(timezone.now(), KZ_ZONE) + dt.timedelta(hours=3)).strftime(LOCAL)
     response = post_event(client, kz_case, data["event"], data["at"])
     assert response.status_code == 400 and message in response.content.decode()
-    assert Deadline.objects.filter(case=kz_case).count() == 4
+    assert Deadline.objects.filter(case=kz_case).count() == len(KZ_CLOCKS)
 
 
 # --- Waiving --------------------------------------------------------------------------------------
@@ -337,7 +342,7 @@ def test_the_guardianship_authority_sees_the_notice_and_acknowledges_it(client, 
     assert first is not None and notice.acknowledged_by == persona("kz-guardianship")
     shown = timezone.localtime(first, KZ_ZONE)
     tr = row(client.get(reverse("notifications:inbox")).content.decode(), f"notice-{notice.pk}")
-    assert "Acknowledge</button>" not in tr and shown.strftime("%-I:%M") in tr
+    assert "Acknowledge</button>" not in tr and shown.strftime("%H:%M") in tr
 
     # Acknowledging again keeps the first time; the school sees it on the case page.
     client.post(reverse("notifications:inbox_acknowledge", args=[notice.pk]))
@@ -345,7 +350,7 @@ def test_the_guardianship_authority_sees_the_notice_and_acknowledges_it(client, 
     assert notice.acknowledged_at == first
     assert case_page(client, kz_case).status_code == 200
     client.force_login(persona("kz-head"))
-    assert shown.strftime("%-I:%M") in row(case_page(client, kz_case).content.decode(), f"notice-{notice.pk}")
+    assert shown.strftime("%H:%M") in row(case_page(client, kz_case).content.decode(), f"notice-{notice.pk}")
 
 
 def test_acknowledging_with_htmx_returns_the_row(client, persona, kz_case):

@@ -212,3 +212,58 @@ class TestKeyConfiguration:
         assert crypto.open_sealed(token, "ad") == "x"
         assert settings.LOCAL_KEY_FILE.stat().st_mode & 0o077 == 0
         assert not [p for p in settings.LOCAL_KEY_FILE.parent.iterdir() if p.name.startswith(".")]
+
+
+# --- The commission's free text (issue #7, item 3) -------------------------------------------
+
+COMMISSION_CANARY = "Канарка-Зоряна-7731"
+
+
+def _every_stored_value() -> list[str]:
+    """Every value of every column of every table, as the database holds it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    return [str(value) for table in tables for row in raw_rows(table) for value in row.values()
+            if value is not None]
+
+
+def test_the_commissions_free_text_is_not_stored_in_plain_text(persona, file_case):
+    """A distinctive string written through the commission's services as the meeting's place,
+    the reasons for a late date and a short notice, and a monitoring measure, appears in no
+    column of any table; read back through the models it is whole."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from commission import services
+    from commission.models import Meeting, MonitoringItem
+
+    case = file_case(persona("ua-coordinator"), "ua-school-1")
+    secretary = persona("ua-secretary")
+    meeting = services.meeting_schedule(
+        user=secretary, school=case.school, starts_at=timezone.now() + dt.timedelta(minutes=10),
+        place=f"Кабінет психолога, {COMMISSION_CANARY} place", cases=[case],
+        late_reason=f"{COMMISSION_CANARY} late", short_notice_reason=f"{COMMISSION_CANARY} short")
+    for name in ("ua-head", "ua-coordinator", "ua-secretary", "ua-psychologist", "ua-social-pedagogue",
+                 "ua-teacher"):
+        services.attendance_mark(user=secretary, meeting=meeting, member=persona(name), present=True)
+    meeting = services.meeting_open(user=secretary, meeting=meeting)
+    question = meeting.agenda.get().questions.get()
+    for name in ("ua-head", "ua-coordinator", "ua-secretary", "ua-psychologist", "ua-social-pedagogue"):
+        services.vote_cast(user=persona(name), question=question, choice="for")
+    services.question_close(user=secretary, question=question)
+    services.decision_record(
+        user=secretary, agenda_item=meeting.agenda.get(),
+        texts={name: "—" for name in services.DECISION_TEXT_FIELDS},
+        monitoring=[{"description": f"{COMMISSION_CANARY} measure", "owner": persona("ua-psychologist"),
+                     "due_date": timezone.localdate() + dt.timedelta(days=30)}])
+
+    stored = _every_stored_value()
+    assert not [value for value in stored if COMMISSION_CANARY in value]
+    assert all(v.startswith("v1:") for v in raw_values("commission_meeting", "place"))
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    assert (meeting.place, meeting.late_reason, meeting.short_notice_reason) == (
+        f"Кабінет психолога, {COMMISSION_CANARY} place", f"{COMMISSION_CANARY} late", f"{COMMISSION_CANARY} short")
+    assert MonitoringItem.objects.get().description == f"{COMMISSION_CANARY} measure"

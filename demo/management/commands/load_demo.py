@@ -1,16 +1,22 @@
 import os
+import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agencies.demo import USERS, load_demo
 from commission.demo import load_commission_demo
+from demo.cases import load_demo_cases, summary_lines
 
 DEFAULT_PASSWORD = "demo-pass-2026"
 
 
 class Command(BaseCommand):
-    help = "Load demo jurisdictions, agencies, one user per role and a school commission (idempotent)."
+    help = ("Load demo jurisdictions, agencies, one user per role, a school commission and a set of "
+            "cases in every state (idempotent).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-cases", action="store_true", help="Load the world without the demo cases.")
 
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
@@ -21,4 +27,17 @@ class Command(BaseCommand):
             f"Demo data ready ({created['agencies']} agencies and {created['users']} users added"
             f"{', a commission composition' if commission_created else ''})."
         )
+        if not options["no_cases"]:
+            self._cases()
         self.stdout.write(f"Demo logins (password for all: {password}): " + ", ".join(USERS))
+
+    def _cases(self):
+        started = time.monotonic()
+        result = load_demo_cases()
+        if result is None:
+            self.stdout.write("Demo cases: the demo schools already have cases; none added.")
+            return
+        self.stdout.write(f"Demo cases added in {time.monotonic() - started:.1f} s "
+                          f"({result['swept']} clocks swept, {result['delivered']} messages delivered):")
+        for line in summary_lines(result):
+            self.stdout.write(f"  {line}")

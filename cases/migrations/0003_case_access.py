@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0001_initial'),
+        ('cases', '0002_submission_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

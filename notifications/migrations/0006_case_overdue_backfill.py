@@ -11,8 +11,8 @@ UPDATE {table} SET is_overdue = TRUE
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0003_case_access_backfill"),
-        ("notifications", "0003_rule_code_with_dots"),
+        ("cases", "0004_case_access_backfill"),
+        ("notifications", "0005_notice_routes_data"),
     ]
 
     operations = [

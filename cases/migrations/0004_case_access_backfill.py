@@ -17,7 +17,7 @@ ON CONFLICT DO NOTHING
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0002_case_access"),
+        ("cases", "0003_case_access"),
     ]
 
     operations = [

@@ -1,0 +1,26 @@
+"""Size limits on what a client may send, in one place (issue #7, item 2).
+
+Short fields take the limit of their model column or browser form; free text
+(a report's description, a dissenting opinion, a reason) has no column limit,
+so it gets one documented bound: 20,000 characters, about ten typed pages,
+well above any real report and far below what would strain the encryption,
+the PDF minutes or a page. A request body larger than ``REQUEST_BODY_MAX_BYTES``
+is refused before it is parsed (DRF's parsers do not apply Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE``).
+"""
+
+FREE_TEXT_MAX_LENGTH = 20_000
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+
+# A person's name parts, identity number, class, phone and address: the
+# browser form's limits (cases.forms.PartyForm), the same in the API.
+NAME_MAX_LENGTH = 100
+IDENTITY_NUMBER_MAX_LENGTH = 20
+CLASS_NAME_MAX_LENGTH = 20
+PHONE_MAX_LENGTH = 40
+ADDRESS_MAX_LENGTH = 300
+
+# Credentials at the token endpoint: the user model's username; a password is
+# hashed on every attempt, so an unbounded one is an easy way to burn CPU.
+USERNAME_MAX_LENGTH = 150
+PASSWORD_MAX_LENGTH = 1024
