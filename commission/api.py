@@ -40,8 +40,9 @@ NOT_FOUND = OpenApiResponse(description=(
 # --- Output -----------------------------------------------------------------------------------
 
 class PersonSerializer(serializers.Serializer):
+    """A person by id and full name; never by login (a login is half a credential)."""
+
     id = serializers.IntegerField()
-    username = serializers.CharField()
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:

@@ -47,12 +47,13 @@ def pdf_text(content: bytes) -> str:
 
 # --- Commissions and meetings -----------------------------------------------------------------
 
-def test_commissions_lists_those_the_user_sits_on_or_heads(api, school):
+def test_commissions_lists_those_the_user_sits_on_or_heads(api, persona, school):
     body = api("ua-children-service").get("/api/v1/commissions/").json()
     assert [c["school"]["code"] for c in body] == ["ua-school-1"]
     composition = body[0]["composition_in_force"]
     assert composition["order_number"] == "15-од" and composition["size"] == 9
-    assert {m["user"]["username"]: m["position"] for m in composition["members"]}["ua-head"] == "chair"
+    assert {m["user"]["id"]: m["position"] for m in composition["members"]}[persona("ua-head").pk] == "chair"
+    assert all("username" not in m["user"] for m in composition["members"])  # names, never logins
     assert [c["school"]["code"] for c in api("ua-head").get("/api/v1/commissions/").json()] == ["ua-school-1"]
     for username in OUTSIDERS:
         assert api(username).get("/api/v1/commissions/").json() == []
@@ -173,13 +174,13 @@ def test_members_vote_as_themselves_and_see_the_tally(api, persona, meeting):
     for name in QUORUM[:5]:
         response = api(name).post(url, {"question": question.pk, "choice": "for"}, format="json")
         assert response.status_code == 201
-        assert response.json()["user"]["username"] == name
+        assert response.json()["user"] == {"id": persona(name).pk, "name": persona(name).get_full_name()}
     api("ua-teacher").post(url, {"question": question.pk, "choice": "against", "dissent": "Не згоден."},
                            format="json")
     body = api("ua-children-service").get(url).json()
     assert body[0]["tally"] == {"votes_for": 5, "votes_against": 1, "abstentions": 0, "needed": 5,
                                 "closed": False, "passed": None, "decided_by_chair": False}
-    assert {v["user"]["username"]: v["dissent"] for v in body[0]["votes"]}["ua-teacher"] == "Не згоден."
+    assert {v["user"]["id"]: v["dissent"] for v in body[0]["votes"]}[persona("ua-teacher").pk] == "Не згоден."
 
 
 @pytest.mark.parametrize("who, data, field", [
