@@ -31,9 +31,15 @@ TIMELINE_ACTIONS = [
 ]
 
 
-def _timeline_label(event: AuditEvent) -> str:
+# How apps above cases name what an audit detail refers to, e.g. "rule": a function from a set
+# of rule codes to the rules' names in the reader's language. Registered when those apps start
+# (notifications.apps), so that cases never imports them.
+TIMELINE_NAMERS: dict = {}
+
+
+def _timeline_label(event: AuditEvent, names: dict) -> str:
     """What an event says on the case page: its action, and from its detail only facts that are
-    safe on any screen (numbers, rule codes, outcomes), never personal data."""
+    safe on any screen (numbers, rule names, outcomes), never personal data."""
     label = event.get_action_display()
     detail = event.detail or {}
     action = event.action
@@ -41,9 +47,10 @@ def _timeline_label(event: AuditEvent) -> str:
         return _("%(action)s: No. %(number)s") % {"action": label, "number": detail["number"]}
     if action in (AuditAction.DEADLINE_MET, AuditAction.DEADLINE_BREACH, AuditAction.DEADLINE_WAIVE) \
             and detail.get("rule"):
+        rule = names.get("rule", {}).get(detail["rule"], detail["rule"])
         if detail.get("state") == "met_late":
-            return _("%(action)s late: %(rule)s") % {"action": label, "rule": detail["rule"]}
-        return _("%(action)s: %(rule)s") % {"action": label, "rule": detail["rule"]}
+            return _("%(action)s late: %(rule)s") % {"action": label, "rule": rule}
+        return _("%(action)s: %(rule)s") % {"action": label, "rule": rule}
     if action == AuditAction.MEETING_OPEN:
         return _("Commission meeting held")
     if action == AuditAction.DECISION_RECORD and "confirmed" in detail:
@@ -99,8 +106,12 @@ def case_parties(case: Case):
 
 def case_timeline(case: Case) -> list[AuditEvent]:
     events = list(AuditEvent.objects.filter(case_id=case.pk, action__in=TIMELINE_ACTIONS).select_related("actor"))
+    names = {}
+    for key, namer in TIMELINE_NAMERS.items():
+        codes = {e.detail[key] for e in events if isinstance(e.detail, dict) and e.detail.get(key)}
+        names[key] = namer(codes) if codes else {}
     for event in events:
-        event.label = _timeline_label(event)
+        event.label = _timeline_label(event, names)
     return events
 
 

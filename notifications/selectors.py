@@ -30,6 +30,11 @@ from privacy.models import AuditAction
 # --- A case's clocks and notices -------------------------------------------------------------
 
 
+def rule_names(codes) -> dict[str, str]:
+    """Rule code -> the rule's name in the current language, in one query."""
+    return {rule.code: rule.name for rule in DeadlineRule.objects.filter(code__in=codes)}
+
+
 def case_deadlines(case: Case) -> list[Deadline]:
     """The case's deadlines with their rule and party, soonest first."""
     return list(case.deadlines.select_related("rule", "party").order_by("due_at", "rule__code", "pk"))
