@@ -73,8 +73,11 @@ def test_a_notice_shares_the_case_and_the_agency_lists_it(persona, file_case):
 def test_a_closed_meetings_invitee_no_longer_lists_the_case(persona, file_case):
     case = file_case(persona("ua-coordinator"), "ua-school-1", received_at=NOW - dt.timedelta(minutes=5))
     secretary, police = persona("ua-secretary"), persona("ua-police")
-    meeting = commission.meeting_schedule(user=secretary, school=case.school, starts_at=NOW + dt.timedelta(days=1),
-                                          place="Кабінет 12", cases=[case])
+    # Soon enough to be opened now (COMMISSION_OPEN_GRACE_MINUTES), so on short notice (UA IV.6).
+    meeting = commission.meeting_schedule(user=secretary, school=case.school,
+                                          starts_at=timezone.now() + dt.timedelta(minutes=10),
+                                          place="Кабінет 12", cases=[case],
+                                          short_notice_reason="Термінове засідання.")
     commission.invitation_add(user=secretary, meeting=meeting, case=case, invitee=police, consent_recorded=True)
     assert listed(police) == [case]
     for name in ("ua-head", "ua-coordinator", "ua-secretary", "ua-psychologist", "ua-social-pedagogue",

@@ -181,14 +181,17 @@ def test_the_protection_is_back_after_tampering(three_cases):
 
 
 def test_values_that_round_trip_differently_still_verify(persona):
+    audit_seal()  # what the demo world wrote
+    before = audit_verify().checked
     case_id = uuid.uuid4()
     audit_record(actor=None, action=AuditAction.CASE_VIEW, case_id=str(case_id).upper(),
                  detail={"via": ("web", "api"), 7: "seven"})
     audit_record(actor=persona("kz-head"), action=AuditAction.CASE_VIEW, case_id=case_id.hex)
     audit_seal()
     result = audit_verify()
-    assert (result.ok, result.checked) == (True, 2)
-    assert list(AuditEvent.objects.values_list("case_id", flat=True)) == [case_id, case_id]
+    assert (result.ok, result.checked) == (True, before + 2)
+    assert list(AuditEvent.objects.filter(case_id__isnull=False).values_list("case_id", flat=True)) == [
+        case_id, case_id]
 
 
 class TestRefusedAccess:
