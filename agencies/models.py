@@ -1,5 +1,9 @@
 """Jurisdictions, their geography, agencies and the staff who work in them (SPEC §1)."""
 
+import datetime as dt
+import zoneinfo
+from functools import cached_property
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
@@ -24,6 +28,27 @@ class Jurisdiction(models.Model):
 
     def __str__(self):
         return self.name
+
+    # SPEC §1: times are kept in UTC and read in the jurisdiction's own zone — a register
+    # year, a meeting's day and a notice's date are the local ones. Every local reading
+    # goes through these helpers rather than building its own ZoneInfo.
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """The aware moment as the jurisdiction's wall clock shows it."""
+        return moment.astimezone(self.zone)
+
+    def local_date(self, moment: dt.datetime) -> dt.date:
+        return self.local(moment).date()
+
+    def local_year(self, moment: dt.datetime) -> int:
+        return self.local(moment).year
+
+    def at(self, day: dt.date, time: dt.time = dt.time(0)) -> dt.datetime:
+        """The aware moment of a local wall-clock time on ``day`` (e.g. local midnight)."""
+        return dt.datetime.combine(day, time, tzinfo=self.zone)
 
 
 class Region(models.Model):
