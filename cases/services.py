@@ -3,7 +3,6 @@ and audited. The browser forms and the API both call these; the rules live here.
 """
 
 import json
-import zoneinfo
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -19,6 +18,7 @@ from cases.identity_numbers import is_valid_identity_number
 from cases.models import Case, Party, RegisterCounter, Screening, SubmissionKey
 from cases.vocabulary import Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import CHECKLIST_SIGNS, URGENT_SIGNS
+from config.errors import InputError
 from privacy import crypto
 from privacy.audit import audit_record
 from privacy.models import AuditAction
@@ -27,16 +27,8 @@ ADULT_AGE = 18
 MINOR_ROLES = {PartyRole.VICTIM, PartyRole.INITIATOR, PartyRole.WITNESS}
 
 
-class CaseInputError(Exception):
-    """Input that breaks a rule; ``errors`` maps field names to messages.
-
-    ``errors["parties"]`` (when present) maps a party's position in the input
-    to that party's own field errors.
-    """
-
-    def __init__(self, errors: dict):
-        super().__init__("invalid case input")
-        self.errors = errors
+# The old name, kept only until notifications' services import InputError themselves.
+CaseInputError = InputError
 
 
 @dataclass
@@ -136,7 +128,7 @@ def case_register_errors(
     channel: str | None, kinds: list[str], forms: list[str] = (), places: list[str] = (),
     parties: list[PartyInput], screening: ScreeningInput | None = None,
 ) -> dict:
-    """What ``case_register`` would refuse in this input (``CaseInputError.errors``), saving nothing.
+    """What ``case_register`` would refuse in this input (``InputError.errors``), saving nothing.
 
     A form whose own fields did not all parse passes what did (``None`` or empty
     for the rest), so one submit reports every problem at once.
@@ -209,10 +201,10 @@ def case_register(
         kinds=kinds, forms=forms, places=places, parties=parties, screening=screening,
     )
     if errors:
-        raise CaseInputError(errors)
+        raise InputError(errors)
 
     # The register is kept by the school's calendar year, in its own time zone.
-    year = received_at.astimezone(zoneinfo.ZoneInfo(school.jurisdiction.time_zone)).year
+    year = school.jurisdiction.local_year(received_at)
     case = Case.objects.create(
         school=school, jurisdiction=school.jurisdiction, register_year=year,
         register_number=_next_register_number(school, year),
@@ -267,7 +259,7 @@ def _submission_claim(*, user, key: str, digest: str) -> Case | None:
     back (its input was refused), this one goes on and files.
     """
     if len(key) > SubmissionKey.KEY_MAX_LENGTH:
-        raise CaseInputError({"submission_key": [
+        raise InputError({"submission_key": [
             _("The submission key is too long (at most %(max)d characters).") % {"max": SubmissionKey.KEY_MAX_LENGTH}
         ]})
     try:
@@ -276,7 +268,7 @@ def _submission_claim(*, user, key: str, digest: str) -> Case | None:
     except IntegrityError:
         first = SubmissionKey.objects.select_related("case").get(user=user, key=key)
         if first.payload_digest != digest:
-            raise CaseInputError({"submission_key": [_(
+            raise InputError({"submission_key": [_(
                 "This submission key was already used for a different report. "
                 "Send a new key with a new report."
             )]}) from None
@@ -301,7 +293,7 @@ def party_add(*, user, case: Case, data: PartyInput, represents: Party | None = 
     ):
         _add(errors, "represents", _("Choose the minor this person represents."))
     if errors:
-        raise CaseInputError(errors)
+        raise InputError(errors)
     position = (case.parties.aggregate(m=Max("position"))["m"] or 0) + 1
     party = _party_create(
         case=case, data=data, position=position,

@@ -168,6 +168,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A service's InputError becomes a 400 with its messages per field (config/errors.py).
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     # Rates per client (a user, or an address when anonymous), counted in each
     # web process's memory: a bound on hammering, not an exact quota.
     "DEFAULT_THROTTLE_CLASSES": [
