@@ -1,7 +1,5 @@
 """Show and read times in the user's jurisdiction's zone (UTC in the database)."""
 
-import zoneinfo
-
 from django.utils import timezone
 
 
@@ -14,9 +12,9 @@ class JurisdictionTimezoneMiddleware:
         if request.user.is_authenticated:
             membership = request.user.memberships.select_related("agency__jurisdiction").first()
             if membership:
-                zone = membership.agency.jurisdiction.time_zone
+                zone = membership.agency.jurisdiction.zone
         if zone:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
+            timezone.activate(zone)
         else:
             timezone.deactivate()
         return self.get_response(request)

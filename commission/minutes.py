@@ -8,7 +8,6 @@ alphabets.
 """
 
 import io
-import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -83,16 +82,16 @@ class _Formatter:
     day-first), in the school's zone; the PDF is rendered with that language active."""
 
     def __init__(self, meeting: Meeting):
-        self.zone = zoneinfo.ZoneInfo(meeting.commission.school.jurisdiction.time_zone)
+        self.jurisdiction = meeting.commission.school.jurisdiction
 
     def datetime(self, value) -> str:
-        return formats.date_format(value.astimezone(self.zone), "DATETIME_FORMAT") if value else "—"
+        return formats.date_format(self.jurisdiction.local(value), "DATETIME_FORMAT") if value else "—"
 
     def date(self, value) -> str:
         return formats.date_format(value, "DATE_FORMAT") if value else "—"
 
     def time(self, value) -> str:
-        return formats.time_format(value.astimezone(self.zone), "TIME_FORMAT") if value else "—"
+        return formats.time_format(self.jurisdiction.local(value), "TIME_FORMAT") if value else "—"
 
 
 def _party_roles(case) -> str:
@@ -336,7 +335,7 @@ def minutes_pdf(meeting: Meeting, *, language: str | None = None) -> bytes:
 
 
 def minutes_filename(meeting: Meeting) -> str:
-    local = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.commission.school.jurisdiction.time_zone))
+    local = meeting.commission.school.jurisdiction.local(meeting.starts_at)
     return f"minutes-{meeting.commission.school.code}-{local:%Y%m%d}-{meeting.pk}.pdf"
 
 

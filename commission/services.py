@@ -5,7 +5,6 @@ like every other service, so the browser and the API show them per field.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
@@ -197,7 +196,7 @@ def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases:
     commission = commission_for_school(school)
     # The composition in force on the meeting's date where the school is, not in the server's
     # (or the request's) zone: an API request is served in UTC.
-    local_day = starts_at.astimezone(zoneinfo.ZoneInfo(school.jurisdiction.time_zone)).date()
+    local_day = school.jurisdiction.local_date(starts_at)
     composition = composition_in_force(commission, local_day)
     if composition is None:
         errors["__all__"] = [_("No composition of the commission is in force on that date.")]
@@ -413,7 +412,7 @@ def meeting_open(*, user, meeting: Meeting) -> Meeting:
     # time; a session opened well before it would decide without those who come on time.
     if timezone.now() < meeting.starts_at - open_grace():
         _fail("starts_at", _("The meeting is set for %(when)s: it can be opened from %(minutes)s minutes before.")
-              % {"when": formats.date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT"),
+              % {"when": formats.date_format(meeting.commission.school.jurisdiction.local(meeting.starts_at), "DATETIME_FORMAT"),
                  "minutes": int(open_grace().total_seconds() // 60)})
     if not quorum_state(meeting)["has_quorum"]:
         _fail("__all__", _("There is no quorum: at least two thirds of the approved composition must be present."))

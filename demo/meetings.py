@@ -7,7 +7,6 @@ other is scheduled two working days ahead with two open cases on its agenda.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.utils import timezone
 
@@ -80,13 +79,12 @@ def _tell_applicant(secretary, meeting: Meeting, case) -> None:
 
 def _working_days_ahead(days: int, at: dt.time) -> dt.datetime:
     school = _school()
-    zone = zoneinfo.ZoneInfo(school.jurisdiction.time_zone)
     calendar = WorkingCalendar(school.jurisdiction)
-    day = timezone.now().astimezone(zone).date()
+    day = school.jurisdiction.local_date(timezone.now())
     while days:
         day += dt.timedelta(days=1)
         days -= calendar.is_working_day(day)
-    return dt.datetime.combine(day, at, tzinfo=zone)
+    return school.jurisdiction.at(day, at)
 
 
 def schedule_upcoming(story) -> Meeting:
@@ -117,7 +115,7 @@ def hold(story, meeting: Meeting) -> Meeting:
         dissent = AGAINST.get(member.username, "")
         vote_cast(user=member, question=question, choice="against" if dissent else "for", dissent=dissent)
     question_close(user=chair, question=question)
-    today = timezone.now().astimezone(zoneinfo.ZoneInfo(meeting.commission.school.jurisdiction.time_zone)).date()
+    today = meeting.commission.school.jurisdiction.local_date(timezone.now())
     decision_record(user=secretary, agenda_item=item, texts=DECISION, monitoring=[
         {"owner": users[owner], "description": text, "due_date": today + dt.timedelta(days=days)}
         for owner, text, days in MONITORING])

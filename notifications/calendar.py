@@ -12,7 +12,6 @@ All results are aware datetimes in UTC.
 """
 
 import datetime as dt
-import zoneinfo
 from functools import lru_cache
 
 import holidays
@@ -31,7 +30,7 @@ class WorkingCalendar:
     """A jurisdiction's working days: the public calendar plus decree overrides."""
 
     def __init__(self, jurisdiction):
-        self.zone = zoneinfo.ZoneInfo(jurisdiction.time_zone)
+        self.jurisdiction = jurisdiction
         self.country = jurisdiction.holiday_country
         self.overrides = dict(
             CalendarOverride.objects.filter(jurisdiction=jurisdiction).values_list("date", "kind")
@@ -47,7 +46,7 @@ class WorkingCalendar:
         """The end of the ``days``-th working day after the local day of ``start``."""
         if days is None or days < 1:
             raise ValueError("a working-day clock needs at least one working day")
-        day, counted = start.astimezone(self.zone).date(), 0
+        day, counted = self.jurisdiction.local_date(start), 0
         for _ in range(MAX_SEARCH_DAYS * 2):
             day += dt.timedelta(days=1)
             if self.is_working_day(day):
@@ -58,19 +57,19 @@ class WorkingCalendar:
 
     def working_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """How many working days follow the local day of ``start``, up to the local day of ``end``."""
-        day, last, counted = start.astimezone(self.zone).date(), end.astimezone(self.zone).date(), 0
+        day, last, counted = self.jurisdiction.local_date(start), self.jurisdiction.local_date(end), 0
         while day < last:
             day += dt.timedelta(days=1)
             counted += self.is_working_day(day)
         return counted
 
     def end_of_day(self, day: dt.date) -> dt.datetime:
-        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=self.zone)
+        next_midnight = self.jurisdiction.at(day + dt.timedelta(days=1))
         return (next_midnight - dt.timedelta(microseconds=1)).astimezone(dt.timezone.utc)
 
     def cutoff_day_before(self, anchor: dt.datetime, at: dt.time) -> dt.datetime:
-        day = anchor.astimezone(self.zone).date() - dt.timedelta(days=1)
-        return dt.datetime.combine(day, at, tzinfo=self.zone).astimezone(dt.timezone.utc)
+        day = self.jurisdiction.local_date(anchor) - dt.timedelta(days=1)
+        return self.jurisdiction.at(day, at).astimezone(dt.timezone.utc)
 
 
 def due_at_for(rule, *, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:

@@ -5,7 +5,6 @@ the recipient's language when delivered or shown.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -28,7 +27,7 @@ def language_for(user) -> str:
 
 
 def _local(iso: str, case) -> str:
-    moment = dt.datetime.fromisoformat(iso).astimezone(zoneinfo.ZoneInfo(case.jurisdiction.time_zone))
+    moment = case.jurisdiction.local(dt.datetime.fromisoformat(iso))
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 

@@ -107,7 +107,7 @@ def _done(request, case, message: str, *, anchor: str, warnings=()):
 def notice_new(request, case_id):
     case, options = selectors.case_get_for_notice(request.user, case_id)
     # Times typed in the form are the case's local time, as shown on the page.
-    with timezone.override(case.jurisdiction.time_zone):
+    with timezone.override(case.jurisdiction.zone):
         with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
         form = NoticeForm(request.POST, options=options, with_identity=with_identity)
         if form.is_valid():
@@ -131,7 +131,7 @@ def notice_new(request, case_id):
 @require_POST
 def event_new(request, case_id):
     case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
-    with timezone.override(case.jurisdiction.time_zone):
+    with timezone.override(case.jurisdiction.zone):
         form = EventForm(request.POST, events=selectors.recordable_events(case))
         if form.is_valid():
             try:
@@ -150,7 +150,7 @@ def deadline_waive(request, pk):
     deadline = selectors.deadline_get(pk)
     # Reading the case is enough to ask; the service decides who may waive (heads only).
     case = case_get_for_user(request.user, deadline.case_id)
-    with timezone.override(case.jurisdiction.time_zone):
+    with timezone.override(case.jurisdiction.zone):
         form = WaiveForm(request.POST, deadline_id=deadline.pk)
         if form.is_valid():
             try:
