@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import OuterRef
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -140,7 +141,7 @@ def _cursor_encode(case: Case) -> str:
     return base64.urlsafe_b64encode(f"{case.received_at.isoformat()}|{case.pk}".encode()).decode()
 
 
-def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after, limit: int):
+def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after, limit: int, alias: str):
     """One grantee's next ``limit`` cases: a range of its (grantee, …, received_at, case) index."""
     where, params = [f"{column} = %s"], [grantee_id]
     if filters.status:
@@ -152,9 +153,12 @@ def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after
         where.append("is_overdue")
     if after:
         where.append("(received_at, case_id) < (%s, %s)")
-        params += [after[0], after[1]]
-    sql = (f"(SELECT case_id, received_at FROM {CaseAccess._meta.db_table} WHERE {' AND '.join(where)} "
-           "ORDER BY received_at DESC, case_id DESC LIMIT %s)")
+        # As the database stores them (SQLite: naive UTC text and hex, PostgreSQL: native types).
+        params += [CaseAccess._meta.get_field("received_at").get_db_prep_value(after[0], connection),
+                   CaseAccess._meta.get_field("case").target_field.get_db_prep_value(after[1], connection)]
+    # A derived table per range: both PostgreSQL and SQLite accept a LIMIT there inside a UNION.
+    sql = (f"SELECT * FROM (SELECT case_id, received_at FROM {CaseAccess._meta.db_table} "
+           f"WHERE {' AND '.join(where)} ORDER BY received_at DESC, case_id DESC LIMIT %s) AS {alias}")
     return sql, [*params, limit]
 
 
@@ -175,8 +179,9 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
     if user_id is None:
         return [], None
     after, limit = _cursor_decode(cursor), size + 1
-    ranges = [_grantee_range("user_id", user_id, filters, after, limit)]
-    ranges += [_grantee_range("group_id", group_id, filters, after, limit) for group_id in group_ids]
+    ranges = [_grantee_range("user_id", user_id, filters, after, limit, "by_user")]
+    ranges += [_grantee_range("group_id", group_id, filters, after, limit, f"by_group_{i}")
+               for i, group_id in enumerate(group_ids)]
     page_sql = (
         "SELECT case_id FROM (SELECT DISTINCT case_id, received_at FROM ("
         + " UNION ALL ".join(sql for sql, _ in ranges)

@@ -6,12 +6,16 @@ It runs in a private VAR_DIR (its own SQLite database, file-system broker and ke
 on a free port, so it touches neither the developer's data nor a running `make run`.
 """
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -50,6 +54,26 @@ def status_of(url: str) -> int | None:
         return None
 
 
+def signed_in_pages(base: str, username: str, password: str, paths: list[str]) -> dict[str, tuple[int, str]]:
+    """Log in through the form as a person would, then fetch each path: {path: (status, html)}."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(base + "/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username,
+                                   "password": password}).encode()
+    request = urllib.request.Request(base + "/login/", data=data, headers={"Referer": base + "/login/"})
+    opener.open(request, timeout=10)
+    pages = {}
+    for path in paths:
+        try:
+            with opener.open(base + path, timeout=20) as response:
+                pages[path] = (response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            pages[path] = (error.code, "")
+    return pages
+
+
 def wait_for(predicate, timeout: float, interval: float = 0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -86,6 +110,19 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(tmp_path):
         assert "Demo logins (password for all: run-test-pass-1)" in text
         assert "kz-coordinator" in text
         assert f"== Database: SQLite under {tmp_path / 'var'}/" in text
+
+        # A new user's first minutes on the embedded default (SQLite): the demo cases are listed
+        # and open, and the bell and inbox answer.
+        base = f"http://127.0.0.1:{port}"
+        pages = signed_in_pages(base, "kz-coordinator", "run-test-pass-1", ["/cases/", "/notifications/", "/inbox/"])
+        assert {path: status for path, (status, _) in pages.items()} == {
+            "/cases/": 200, "/notifications/": 200, "/inbox/": 200}, log_text()[-4000:]
+        case_links = re.findall(r'href="(/cases/[0-9a-f-]{36}/)"', pages["/cases/"][1])
+        assert len(case_links) >= 5, "the demo cases are not listed"
+        opened = signed_in_pages(base, "kz-police", "run-test-pass-1", ["/cases/"])["/cases/"]
+        police_links = re.findall(r'href="(/cases/[0-9a-f-]{36}/)"', opened[1])
+        assert police_links, "no demo case is shared with the police"
+        assert signed_in_pages(base, "kz-police", "run-test-pass-1", police_links[:1])[police_links[0]][0] == 200
 
         commands = list(group_members(pgid).values())
         assert any("config worker" in c for c in commands), commands
