@@ -19,6 +19,9 @@ from cases.models import Case, Party, RegisterCounter, Screening, SubmissionKey
 from cases.vocabulary import Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import CHECKLIST_SIGNS, URGENT_SIGNS
 from config.errors import InputError
+# The clocks module imports nothing from here (the case's overdue mark is cases.overdue):
+# no import circle.
+from notifications.services.clocks import deadlines_start
 from privacy import crypto
 from privacy.audit import audit_record
 from privacy.models import AuditAction
@@ -278,8 +281,6 @@ def _submission_claim(*, user, key: str, digest: str) -> Case | None:
 
 def _start_clocks(case: Case) -> None:
     """Open the case's statutory clocks in this transaction (UA II.2, KZ §25: from receipt)."""
-    from notifications.services import deadlines_start  # notifications builds on cases
-
     deadlines_start(case=case, event="case_received", at=case.received_at)
 
 
@@ -312,14 +313,3 @@ def case_share_with_agency(*, case: Case, agency: Agency, by=None) -> None:
     permissions.grant_to_group(case, agency.case_group, permissions.SHARED_AGENCY_PERMS)
     audit_record(actor=by, action=AuditAction.CASE_SHARE, case_id=case.pk,
                  detail={"agency": agency.code})
-
-
-def case_overdue_set(*, case: Case, overdue: bool) -> None:
-    """Mark the case as having a breached statutory clock, or clear the mark; the lists
-    filter on it. The caller decides (notifications knows the clocks) and holds the case's
-    row lock, so that a breach and a late meeting of two clocks cannot cross."""
-    if case.is_overdue == overdue:
-        return
-    case.is_overdue = overdue
-    case.save(update_fields=["is_overdue", "updated_at"])
-    permissions.access_sync(case)

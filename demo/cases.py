@@ -24,9 +24,10 @@ from cases.models import Case
 from cases.services import PartyInput, case_register
 from demo import meetings
 from notifications.models import NoticeChannel, SatisfyEvent, StartEvent
-from notifications.services import (
-    case_event_record, deadlines_sweep, notice_acknowledge, notice_send, outbox_deliver,
-)
+from notifications.services.clocks import case_event_record
+from notifications.services.notices import notice_acknowledge, notice_send
+from notifications.services.outbox import outbox_deliver
+from notifications.services.sweep import deadlines_sweep
 
 DEMO_SCHOOLS = ("kz-school-1", "kz-school-2", "ua-school-1", "ua-school-2")
 # From the start of the load to the moment M (see the module docstring): about the time it

@@ -23,7 +23,7 @@ from notifications.models import (
     CalendarOverride, ClockKind, Deadline, DeadlineRule, EscalationStep, Notice, NoticeChannel, NoticeRoute,
     SatisfyEvent, StartEvent,
 )
-from notifications.services import calendar_override_delete, calendar_override_save
+from notifications.services.clocks import calendar_override_delete, calendar_override_save
 
 # The only starting events that bring a later moment to cut off before (the meeting's start).
 CUTOFF_START_EVENTS = {StartEvent.MEETING_SCHEDULED}

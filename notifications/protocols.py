@@ -78,7 +78,7 @@ RULES = [
     # және мобильді топтарды хабардар етеді" — the police immediately tell the guardianship authority
     # and the mobile group of every fact of violence by parents, guardians, step-parents, cohabitants
     # or relatives. Starts when the police are notified of a case whose alleged perpetrator is a
-    # legal representative (services._start_family_violence_clock).
+    # legal representative (services.notices._start_family_violence_clock).
     dict(code="kz.police_family_violence_notice", jurisdiction="KZ", source="KZ §19.5", names=_names(
         "Police: tell the guardianship authority and the mobile group of violence in the family",
         "Полиция: отбасындағы зорлық-зомбылық туралы қорғаншылық органы мен мобильді топты хабардар ету",

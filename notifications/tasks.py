@@ -6,14 +6,16 @@ nothing but latency: the beat schedule runs both tasks every few seconds.
 
 from celery import shared_task
 
-from notifications import services
+from notifications.services.outbox import outbox_deliver
+from notifications.services.sweep import deadlines_sweep
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def sweep_deadlines() -> int:
-    return services.deadlines_sweep()
+    return deadlines_sweep()
 
 
+# Enqueued by name (notifications.services.outbox.DELIVER_TASK), so services need not import tasks.
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def deliver_outbox() -> int:
-    return services.outbox_deliver()
+    return outbox_deliver()

@@ -40,6 +40,22 @@ def audit_record(*, actor, action, case_id=None, detail=None) -> AuditEvent:
                                      case_id=case_id, detail=detail)
 
 
+def audit_record_many(*, actor, action, events) -> int:
+    """Record one action on many cases in one INSERT (a sweep batch's breaches).
+
+    ``events`` is an iterable of ``(case_id, detail)``; each becomes the same row
+    ``audit_record`` would write, in the caller's transaction. Returns how many.
+    """
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    at = timezone.now()
+    rows = [AuditEvent(at=at, actor_id=actor_id, action=action,
+                       case_id=uuid.UUID(str(case_id)) if case_id else None,
+                       detail=json.loads(json.dumps(detail or {})))
+            for case_id, detail in events]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
 # --- Sealing -----------------------------------------------------------------------------------
 
 

@@ -111,10 +111,10 @@ class FaultWorld:
     def expected_messages(self, deadline_id) -> set:
         """(recipient, channel) pairs a breach of this deadline must produce."""
         from notifications.models import Deadline, EscalationStep
-        from notifications.services import _ladder_recipients
+        from notifications.services.sweep import ladder_recipients
 
         deadline = Deadline.objects.select_related("rule", "case__school").get(pk=deadline_id)
-        users = _ladder_recipients(deadline, deadline.rule.escalation_ladder or [EscalationStep.RESPONSIBLE])
+        users = ladder_recipients(deadline, deadline.rule.escalation_ladder or [EscalationStep.RESPONSIBLE])
         assert {u.username for u in users if u.email} == set(EMAIL_USERS), "e-mail channel not exercised"
         return {(u.pk, "in_app") for u in users} | {(u.pk, "email") for u in users if u.email}
 

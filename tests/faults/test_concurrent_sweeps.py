@@ -13,7 +13,7 @@ import time
 import pytest
 from django.db import connection
 
-from notifications import services
+from notifications.services import notices, outbox, sweep
 
 SWEEP = "notifications.tasks.sweep_deadlines"
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -54,17 +54,17 @@ def test_two_sweeps_at_once_escalate_each_deadline_once(world, mail_dir, setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(mail_dir)
     # No broker in this test: delivery is called directly below.
-    monkeypatch.setattr(services, "_enqueue_delivery", lambda: None)
+    monkeypatch.setattr(sweep, "delivery_enqueue", lambda: None)
     ids = world.open_cases(30)
     world.make_due(ids)
 
-    handled = run_at_once(services.deadlines_sweep, batch_size=10)
+    handled = run_at_once(sweep.deadlines_sweep, batch_size=10)
     assert sum(handled) == len(ids), handled
     assert all(h > 0 for h in handled), f"both sweeps should have claimed rows: {handled}"
-    assert run_at_once(services.deadlines_sweep) == [0, 0]
+    assert run_at_once(sweep.deadlines_sweep) == [0, 0]
 
     total = OutboxMessage.objects.filter(escalation__deadline_id__in=ids).count()
-    delivered = run_at_once(services.outbox_deliver, batch_size=10)
+    delivered = run_at_once(outbox.outbox_deliver, batch_size=10)
     assert sum(delivered) == total, delivered
     assert all(d > 0 for d in delivered), f"both deliveries should have sent messages: {delivered}"
     world.assert_exactly_once(ids, mail_dir)
@@ -108,26 +108,26 @@ def test_a_notice_recorded_while_the_sweep_escalates_its_case(world, persona, mo
     from agencies.models import Agency
     from notifications.models import Deadline, DeadlineState, Escalation, Notice
 
-    monkeypatch.setattr(services, "_enqueue_delivery", lambda: None)
+    monkeypatch.setattr(sweep, "delivery_enqueue", lambda: None)
     ids = world.open_cases(1)
     world.make_due(ids)
     clock = Deadline.objects.select_related("case").get(pk__in=ids, rule__code="kz.guardianship_notice")
-    claimed, original = threading.Event(), services._deadline_process
+    claimed, original = threading.Event(), sweep._batch_process
 
-    def slow_process(deadline, now):
+    def slow_process(batch, now):
         if not claimed.is_set():
             claimed.set()
             time.sleep(1.5)  # the rows are claimed; the notice is being recorded meanwhile
-        original(deadline, now)
+        original(batch, now)
 
-    monkeypatch.setattr(services, "_deadline_process", slow_process)
+    monkeypatch.setattr(sweep, "_batch_process", slow_process)
 
     def notice():
         assert claimed.wait(timeout=20)
-        return services.notice_send(user=persona("kz-head"), case=clock.case, channel="phone",
+        return notices.notice_send(user=persona("kz-head"), case=clock.case, channel="phone",
                                     to_agency=Agency.objects.get(code="kz-guardianship"))
 
-    swept, sent = run_together(services.deadlines_sweep, notice)
+    swept, sent = run_together(sweep.deadlines_sweep, notice)
     assert swept == len(ids)
     assert Notice.objects.filter(pk=sent.pk).exists()
     clock.refresh_from_db()

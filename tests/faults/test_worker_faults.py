@@ -123,8 +123,8 @@ def succeeded(procs, task_id) -> list[int]:
 
 
 def test_the_same_task_delivered_twice(world, celery_procs, redis_server, mail_dir, monkeypatch):
-    from notifications import services
     from notifications.models import OutboxMessage
+    from notifications.services import sweep
 
     celery_procs.start_worker(pool="prefork", concurrency=2)  # both copies run at once
 
@@ -142,8 +142,8 @@ def test_the_same_task_delivered_twice(world, celery_procs, redis_server, mail_d
     # The delivery message twice, with nothing else delivering: escalate here, without the broker.
     delivered = world.open_cases(20)
     world.make_due(delivered)
-    monkeypatch.setattr(services, "_enqueue_delivery", lambda: None)
-    assert services.deadlines_sweep() == len(delivered)
+    monkeypatch.setattr(sweep, "delivery_enqueue", lambda: None)
+    assert sweep.deadlines_sweep() == len(delivered)
     pending = OutboxMessage.objects.filter(status="pending").count()
     deliver_id = str(uuid.uuid4())
     send_task(redis_server.url(), DELIVER, task_id=deliver_id)
