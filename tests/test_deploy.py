@@ -112,6 +112,25 @@ def test_compose_healthcheck_script_exists_for_the_checks_it_names(compose):
     assert os.access(ROOT / "bin" / "healthcheck", os.X_OK)
 
 
+def test_compose_scales_web_and_worker_with_exactly_one_beat(compose):
+    """`docker compose up --scale web=3 --scale worker=3` (issue #8): a scaled service with a
+    container name or a host port of its own cannot start its second replica."""
+    services = compose["services"]
+    for name in ("web", "worker"):
+        assert "container_name" not in services[name], name
+        assert not services[name].get("ports"), f"{name} publishes a host port: replicas would clash"
+    # The way in is one proxy that spreads requests over every web replica.
+    proxy = services["proxy"]
+    assert proxy["ports"] == ["${WEB_PORT:-8000}:8080"]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "dynamic a web 8000" in caddyfile and ":8080" in caddyfile
+    assert any(v.startswith("./deploy/Caddyfile:") for v in proxy["volumes"])
+    # Beat runs in its own service only, never inside a worker.
+    beats = [n for n, s in services.items() if "beat" in (s.get("command") or [])]
+    assert beats == ["beat"]
+    assert not any(flag in services["worker"]["command"] for flag in ("-B", "--beat"))
+
+
 def test_dockerfile_builds_on_python_311_slim_and_collects_static_files():
     text = (ROOT / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in text
