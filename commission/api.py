@@ -20,7 +20,7 @@ from agencies.models import Agency, AgencyKind
 from cases.api import validation_error
 from cases.models import Case
 from cases.services import CaseInputError
-from commission import selectors, services
+from commission import permissions, selectors, services
 from commission.minutes import minutes_download
 from config import limits
 from commission.models import (
@@ -142,7 +142,7 @@ class AttendanceSerializer(serializers.Serializer):
 
 
 def attendance_data(meeting):
-    return AttendanceSerializer({"quorum": services.quorum_state(meeting),
+    return AttendanceSerializer({"quorum": selectors.quorum_state(meeting),
                                  "members": selectors.attendance_rows(meeting)}).data
 
 
@@ -216,7 +216,7 @@ class MeetingDetailSerializer(MeetingSerializer):
 
     @extend_schema_field(QuorumSerializer)
     def get_quorum(self, meeting):
-        return services.quorum_state(meeting)
+        return selectors.quorum_state(meeting)
 
     def _items(self, meeting):
         return list(selectors.agenda_for_user(self.context["request"].user, meeting))
@@ -242,7 +242,7 @@ class _SchedulableCaseField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         user = self.context["request"].user
-        schools = [s.pk for s in selectors.commission_schools_for_user(user) if selectors.can_schedule(user, s)]
+        schools = [s.pk for s in selectors.commission_schools_for_user(user) if permissions.can_schedule(user, s)]
         return Case.objects.filter(school_id__in=schools).select_related("school")
 
 

@@ -124,8 +124,8 @@ def minutes_data(meeting: Meeting) -> _Minutes:
         meeting=meeting,
         members=list(meeting.composition.members.select_related("user").order_by("id")),
         attendance={row["user"].pk: row["present"] for row in selectors.attendance_rows(meeting)},
-        quorum=services.quorum_state(meeting),
-        chair=services.chairing(meeting), secretary=services.minuting(meeting),
+        quorum=selectors.quorum_state(meeting),
+        chair=selectors.chairing(meeting), secretary=selectors.minuting(meeting),
         items=items, questions=list(selectors.questions_for(items)), decisions=selectors.decision_items(items),
         substitutions=list(meeting.substitutions.select_related("user", "proposed_by").order_by("id")),
         invitations=list(meeting.invitations.select_related("user", "case__school").order_by("id")),
@@ -236,7 +236,7 @@ def _question_block(data: _Minutes, question, styles) -> list:
             rows.append([names(member.user), _("did not vote")])
     story.append(_table(rows, [80 * mm, 50 * mm], styles))
     story.append(Spacer(1, 2 * mm))
-    outcome = services.question_outcome(question)
+    outcome = selectors.question_outcome(question)
     story.append(_p(_("For: %(for)s; against: %(against)s; abstained: %(abstain)s. A decision needs "
                       "%(needed)s votes for: a majority of the approved composition of %(size)s.") % {
         "for": outcome.votes_for, "against": outcome.votes_against, "abstain": outcome.abstentions,

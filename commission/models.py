@@ -206,6 +206,10 @@ class VoteChoice(models.TextChoices):
     ABSTAIN = "abstain", _("Abstain")
 
 
+# UA IV.3: the first question on every report (stored in the language of the session; shown in the reader's).
+BULLYING_QUESTION = _("Is the bullying reported confirmed?")
+
+
 class Question(models.Model):
     """A question put to the vote on an agenda item; the first is whether bullying is confirmed."""
 

@@ -7,7 +7,7 @@ refused attempt is recorded. Every view and endpoint fetches a meeting through
 ``meeting_get_for_user``.
 """
 
-from dataclasses import dataclass, field
+import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -19,10 +19,10 @@ from agencies.people import display_name
 from cases import permissions
 from cases.models import Case, Party
 from cases.vocabulary import CaseStatus
-from commission import services
+from commission import rules
 from commission.models import (
-    AgendaItem, Commission, Composition, CompositionMember, Decision, Invitation, Meeting, MeetingNotice,
-    MonitoringItem, Position, Question, Vote,
+    BULLYING_QUESTION, AgendaItem, Commission, Composition, CompositionMember, Decision, Invitation, Meeting,
+    MeetingNotice, MonitoringItem, Position, Question, Vote,
 )
 from notifications.models import OPEN_STATES, Deadline, SatisfyEvent
 from privacy.audit import audit_record
@@ -39,12 +39,9 @@ def person_name(user) -> str:
     return display_name(user)
 
 
-def _is_head(user, school_id) -> Exists:
+def _heads(user, school_id) -> Exists:
+    """The query form of ``commission.permissions.is_school_head``, for filtering lists."""
     return Exists(Membership.objects.filter(user=user, agency_id=school_id, role=StaffRole.HEAD))
-
-
-def is_school_head(user, school) -> bool:
-    return Membership.objects.filter(user=user, agency=school, role=StaffRole.HEAD).exists()
 
 
 # --- Schools and commissions ---------------------------------------------------------------
@@ -80,7 +77,7 @@ def school_get_for_user(user, school_id) -> Agency:
 def commission_list_for_user(user):
     """Commissions the user sits on (in any composition) or whose school they head."""
     seat = CompositionMember.objects.filter(user=user, composition__commission=OuterRef("pk"))
-    return (Commission.objects.filter(Q(Exists(seat)) | Q(_is_head(user, OuterRef("school_id"))))
+    return (Commission.objects.filter(Q(Exists(seat)) | Q(_heads(user, OuterRef("school_id"))))
             .select_related("school", "school__jurisdiction").order_by("school__code"))
 
 
@@ -95,7 +92,11 @@ def composition_today(school) -> Composition | None:
     commission = Commission.objects.filter(school=school).first()
     if commission is None:
         return None
-    return services.composition_in_force(commission, timezone.localdate())
+    return composition_in_force(commission, school.jurisdiction.local_date(timezone.now()))
+
+
+def composition_in_force(commission: Commission, on: dt.date) -> Composition | None:
+    return commission.compositions.filter(in_force_from__lte=on).order_by("-in_force_from", "-id").first()
 
 
 def eligible_member_users(school):
@@ -107,14 +108,6 @@ def eligible_member_users(school):
         | Q(memberships__agency__jurisdiction_id=school.jurisdiction_id,
             memberships__agency__kind__in=OUTSIDE_MEMBER_KINDS))
         .distinct().order_by("username").prefetch_related("memberships__agency"))
-
-
-def can_schedule(user, school) -> bool:
-    """The head, or the secretary of the composition in force today (the service checks the date)."""
-    if is_school_head(user, school):
-        return True
-    composition = composition_today(school)
-    return bool(composition and composition.members.filter(user=user, position=Position.SECRETARY).exists())
 
 
 def agenda_candidates(school):
@@ -133,7 +126,7 @@ def agenda_candidates(school):
 def _internal(user) -> Q:
     """Meetings the user attends as the commission: a member of its composition, or the head."""
     seat = CompositionMember.objects.filter(composition=OuterRef("composition"), user=user)
-    return Q(Exists(seat)) | Q(_is_head(user, OuterRef("commission__school_id")))
+    return Q(Exists(seat)) | Q(_heads(user, OuterRef("commission__school_id")))
 
 
 def meeting_list_visible_to(user):
@@ -179,46 +172,61 @@ def meeting_get_for_user(user, meeting_id, *, internal: bool = False) -> Meeting
     return meeting
 
 
-@dataclass
-class Seat:
-    """What the reader is at this meeting; decides what the room offers them."""
-
-    member: CompositionMember | None = None
-    is_head: bool = False
-    runs: bool = False          # secretary, chair (or acting), head: UA III.3–III.4
-    chairs: bool = False
-    minutes: bool = False       # keeps the minutes (secretary or acting secretary)
-    present: bool = False
-    invited_case_ids: set = field(default_factory=set)
-
-    @property
-    def internal(self) -> bool:
-        return self.member is not None or self.is_head
+def holder(meeting: Meeting, position: str):
+    """The user holding ``position`` in the meeting's approved composition, or None."""
+    member = meeting.composition.members.filter(position=position).select_related("user").first()
+    return member.user if member else None
 
 
-def seat_of(user, meeting: Meeting) -> Seat:
-    chair, secretary = services.chairing(meeting), services.minuting(meeting)
-    seat = Seat(
-        member=meeting.composition.members.filter(user=user).first(),
-        is_head=is_school_head(user, meeting.commission.school),
-        chairs=chair is not None and chair.pk == user.pk,
-        minutes=secretary is not None and secretary.pk == user.pk,
-        present=meeting.attendance.filter(user=user, present=True).exists(),
-    )
-    seat.runs = seat.chairs or seat.minutes or seat.is_head
-    if not seat.internal:
-        seat.invited_case_ids = set(meeting.invitations.filter(user=user, revoked_at__isnull=True)
-                                    .values_list("case_id", flat=True))
-    return seat
+def chairing(meeting: Meeting):
+    """Who chairs the meeting: the acting chair if one was recorded, else the chair (UA III.3)."""
+    return meeting.acting_chair or holder(meeting, Position.CHAIR)
 
 
-def agenda_for_user(user, meeting: Meeting, seat: Seat | None = None):
+def minuting(meeting: Meeting):
+    """Who keeps the minutes: the acting secretary if one was recorded, else the secretary (UA III.3)."""
+    return meeting.acting_secretary or holder(meeting, Position.SECRETARY)
+
+
+def member_of(meeting: Meeting, user) -> CompositionMember | None:
+    return meeting.composition.members.filter(user=user).first()
+
+
+def is_present(meeting: Meeting, user) -> bool:
+    return meeting.attendance.filter(user=user, present=True).exists()
+
+
+def invited_case_ids(meeting: Meeting, user) -> set:
+    """The cases of the meeting a person is invited for, while the invitation lasts (UA IV.9)."""
+    return set(meeting.invitations.filter(user=user, revoked_at__isnull=True).values_list("case_id", flat=True))
+
+
+def quorum_state(meeting: Meeting) -> dict:
+    """UA IV.5: two thirds of the approved composition present."""
+    approved = meeting.composition.members.count()
+    present = meeting.attendance.filter(present=True).count()
+    return {"approved": approved, "present": present, "needed": rules.quorum_needed(approved),
+            "has_quorum": rules.has_quorum(approved_size=approved, present=present)}
+
+
+def question_outcome(question: Question) -> rules.Outcome:
+    """How the question stands on the votes cast so far (UA IV.7)."""
+    meeting = question.agenda_item.meeting
+    chair = chairing(meeting)
+    return rules.vote_outcome(approved_size=meeting.composition.members.count(),
+                              votes={v.user_id: v.choice for v in question.votes.all()},
+                              chair=chair.pk if chair else None)
+
+
+def agenda_for_user(user, meeting: Meeting, seat=None):
     """The agenda items whose case the reader may see (one query); invited persons see only
-    the cases they were invited for."""
-    seat = seat or seat_of(user, meeting)
+    the cases they were invited for. ``seat``: the reader's ``commission.permissions.Seat`` when
+    the caller has it already."""
     qs = meeting.agenda.filter(permissions.case_visible(user))
-    if not seat.internal:
-        qs = qs.filter(case_id__in=seat.invited_case_ids)
+    internal = seat.internal if seat is not None else (
+        Meeting.objects.filter(pk=meeting.pk).filter(_internal(user)).exists())
+    if not internal:
+        qs = qs.filter(case_id__in=seat.invited_case_ids if seat is not None else invited_case_ids(meeting, user))
     return qs.select_related("case__school").order_by("position")
 
 
@@ -239,7 +247,7 @@ def questions_for(items):
 def question_text(question: Question) -> str:
     """The standard question (UA IV.3) in the reader's language; any other as it was put."""
     if question.is_bullying_confirmation:
-        return str(services.BULLYING_QUESTION)
+        return str(BULLYING_QUESTION)
     return question.text
 
 
@@ -253,7 +261,7 @@ def question_get_for_meeting(meeting: Meeting, question_id) -> Question:
 
 def tally(question: Question, outcome=None) -> dict:
     """Counts and outcome of a question, in the approved composition's terms (UA IV.7)."""
-    outcome = outcome or services.question_outcome(question)
+    outcome = outcome or question_outcome(question)
     return {"for": outcome.votes_for, "against": outcome.votes_against, "abstain": outcome.abstentions,
             "needed": outcome.needed, "would_pass": outcome.passed, "would_reject": outcome.decided is False, "decided_by_chair": outcome.decided_by_chair,
             "closed": question.closed_at is not None, "passed": question.passed}

@@ -9,7 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 
 from agencies.models import AgencyKind, Membership, StaffRole
 from agencies.people import display_name
@@ -19,18 +19,20 @@ from cases.services import CaseInputError
 from cases.vocabulary import CaseStatus, PartyRole
 from commission import rules
 from commission.models import (
-    AgendaItem, Attendance, Commission, Composition, CompositionMember, Decision, Invitation, Meeting,
+    BULLYING_QUESTION, AgendaItem, Attendance, Commission, Composition, CompositionMember, Decision, Invitation, Meeting,
     MeetingNotice, MeetingNoticeChannel, MeetingNoticeRecipient, MeetingStatus, MonitoringItem, Position, Question, Speciality,
     Substitution, SubstitutionBasis, Vote, VoteChoice,
 )
 from notifications.calendar import WorkingCalendar, due_at_for
 from notifications.models import Deadline, DeadlineRule, DeadlineState, SatisfyEvent, StartEvent
 from notifications.services import deadlines_satisfy, deadlines_start, users_notify
+from commission.permissions import (
+    can_run_meeting, can_schedule, can_vote, conducts, is_chairing, is_school_head,
+)
+from commission.selectors import chairing, composition_in_force, holder, is_present, minuting, quorum_state
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
-# UA IV.3: the first question on every report (stored in the language of the session; shown in the reader's).
-BULLYING_QUESTION = gettext_lazy("Is the bullying reported confirmed?")
 MIN_MEMBERS = 5  # UA III.1: at least five members besides the chair, deputy and secretary
 MEMBER_READ_PERMS = (permissions.VIEW, permissions.VIEW_IDENTITY)
 SCHOOL_SPECIALITY_ROLES = {
@@ -46,10 +48,6 @@ AGENCY_SPECIALITY_KINDS = {
 
 def _fail(field: str, message) -> None:
     raise CaseInputError({field: [str(message)]})
-
-
-def _is_head(user, school) -> bool:
-    return Membership.objects.filter(user=user, agency=school, role=StaffRole.HEAD).exists()
 
 
 def _audit_cases(meeting: Meeting, *, user, action: str, detail: dict | None = None) -> None:
@@ -78,7 +76,7 @@ def _composition_errors(school, members: list[tuple], outside_absence_reason: st
     if len(by_position[Position.MEMBER]) < MIN_MEMBERS:
         errors.append(_("The composition needs at least five members besides the chair, deputy and secretary."))
     chairs = by_position[Position.CHAIR]
-    if chairs and not _is_head(chairs[0][0], school):
+    if chairs and not is_school_head(chairs[0][0], school):
         errors.append(_("The chair must be the school head (UA III.3)."))
     specialities = {m[2] for m in members}
     if Speciality.PSYCHOLOGIST not in specialities or Speciality.SOCIAL_PEDAGOGUE not in specialities:
@@ -113,7 +111,7 @@ def composition_approve(*, user, school, order_number: str, order_date: dt.date,
     ``outside_absence_reason``: why the children's service or the centre of social services is not
     represented, when the school documents that they declined (UA III.2)."""
     errors: dict = {}
-    if not _is_head(user, school):
+    if not is_school_head(user, school):
         errors["__all__"] = [_("Only the school head approves the commission's composition.")]
     if not (order_number or "").strip():
         errors["order_number"] = [_("Enter the number of the head's order.")]
@@ -131,33 +129,6 @@ def composition_approve(*, user, school, order_number: str, order_date: dt.date,
     audit_record(actor=user, action=AuditAction.COMPOSITION_APPROVE, case_id=None, detail={
         "school": school.pk, "composition": composition.pk, "members": [u.pk for u, _p, _s in members]})
     return composition
-
-
-def composition_in_force(commission: Commission, on: dt.date) -> Composition | None:
-    return commission.compositions.filter(in_force_from__lte=on).order_by("-in_force_from", "-id").first()
-
-
-def _member(meeting: Meeting, user) -> CompositionMember | None:
-    return meeting.composition.members.filter(user=user).first()
-
-
-def _holder(meeting: Meeting, position: str):
-    member = meeting.composition.members.filter(position=position).select_related("user").first()
-    return member.user if member else None
-
-
-def chairing(meeting: Meeting):
-    """Who chairs the meeting: the acting chair if one was recorded, else the chair."""
-    return meeting.acting_chair or _holder(meeting, Position.CHAIR)
-
-
-def minuting(meeting: Meeting):
-    return meeting.acting_secretary or _holder(meeting, Position.SECRETARY)
-
-
-def can_run_meeting(user, meeting: Meeting) -> bool:
-    """The secretary (or acting secretary), the chair (or acting chair) and the school head."""
-    return user in (minuting(meeting), chairing(meeting)) or _is_head(user, meeting.commission.school)
 
 
 # --- Scheduling ------------------------------------------------------------------------------
@@ -200,8 +171,7 @@ def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases:
     composition = composition_in_force(commission, local_day)
     if composition is None:
         errors["__all__"] = [_("No composition of the commission is in force on that date.")]
-    elif not (_is_head(user, school) or composition.members.filter(
-            user=user, position=Position.SECRETARY).exists()):
+    elif not can_schedule(user, school, composition):
         errors["__all__"] = [_("Only the commission's secretary or the school head schedules meetings.")]
     if starts_at <= timezone.now():
         errors["starts_at"] = [_("The meeting must be in the future.")]
@@ -336,13 +306,6 @@ def invitation_add(*, user, meeting: Meeting, case: Case, invitee, consent_recor
 
 # --- The meeting room ------------------------------------------------------------------------
 
-def quorum_state(meeting: Meeting) -> dict:
-    approved = meeting.composition.members.count()
-    present = meeting.attendance.filter(present=True).count()
-    return {"approved": approved, "present": present, "needed": rules.quorum_needed(approved),
-            "has_quorum": rules.has_quorum(approved_size=approved, present=present)}
-
-
 @transaction.atomic
 def attendance_mark(*, user, meeting: Meeting, member, present: bool) -> Attendance:
     if not can_run_meeting(user, meeting):
@@ -359,32 +322,28 @@ def attendance_mark(*, user, meeting: Meeting, member, present: bool) -> Attenda
     return attendance
 
 
-def _present(meeting: Meeting, user) -> bool:
-    return meeting.attendance.filter(user=user, present=True).exists()
-
-
 @transaction.atomic
 def substitution_record(*, user, meeting: Meeting, basis: str, substitute, proposed_by=None) -> Substitution:
     """UA III.3: no chair → deputy; neither → a member elected on the secretary's proposal;
     no secretary → a member elected on the chair's or deputy's proposal."""
     if not can_run_meeting(user, meeting):
         _fail("__all__", _("Only the secretary, the chair or the head records substitutions."))
-    chair, deputy = _holder(meeting, Position.CHAIR), _holder(meeting, Position.DEPUTY_CHAIR)
-    secretary = _holder(meeting, Position.SECRETARY)
-    if not _present(meeting, substitute):
+    chair, deputy = holder(meeting, Position.CHAIR), holder(meeting, Position.DEPUTY_CHAIR)
+    secretary = holder(meeting, Position.SECRETARY)
+    if not is_present(meeting, substitute):
         _fail("substitute", _("The substitute must be a member present at the meeting."))
     if basis == SubstitutionBasis.DEPUTY_FOR_CHAIR:
-        if _present(meeting, chair) or substitute != deputy:
+        if is_present(meeting, chair) or substitute != deputy:
             _fail("substitute", _("The deputy chair acts only when the chair is absent."))
         meeting.acting_chair = substitute
     elif basis == SubstitutionBasis.ELECTED_CHAIR:
-        if _present(meeting, chair) or _present(meeting, deputy):
+        if is_present(meeting, chair) or is_present(meeting, deputy):
             _fail("basis", _("A chair is elected only when both the chair and the deputy are absent."))
         if proposed_by is None or proposed_by != minuting(meeting):
             _fail("proposed_by", _("The secretary proposes the member to chair."))
         meeting.acting_chair = substitute
     elif basis == SubstitutionBasis.ELECTED_SECRETARY:
-        if _present(meeting, secretary):
+        if is_present(meeting, secretary):
             _fail("basis", _("A secretary is elected only when the secretary is absent."))
         if proposed_by is None or proposed_by not in (chair, deputy, meeting.acting_chair):
             _fail("proposed_by", _("The chair or the deputy chair proposes the member to keep the minutes."))
@@ -416,7 +375,7 @@ def meeting_open(*, user, meeting: Meeting) -> Meeting:
                  "minutes": int(open_grace().total_seconds() // 60)})
     if not quorum_state(meeting)["has_quorum"]:
         _fail("__all__", _("There is no quorum: at least two thirds of the approved composition must be present."))
-    if chairing(meeting) is None or not _present(meeting, chairing(meeting)):
+    if chairing(meeting) is None or not is_present(meeting, chairing(meeting)):
         _fail("__all__", _("Nobody chairs the meeting: record who acts for the absent chair."))
     now = timezone.now()
     meeting.status, meeting.opened_at = MeetingStatus.OPEN, now
@@ -436,7 +395,7 @@ def vote_cast(*, user, question: Question, choice: str, dissent: str = "") -> Vo
         _fail("__all__", _("Votes are taken only while the meeting is in session."))
     if question.closed_at:
         _fail("__all__", _("Voting on this question is closed."))
-    if _member(meeting, user) is None or not _present(meeting, user):
+    if not can_vote(user, meeting):
         _fail("__all__", _("Only members present at the meeting vote."))
     if choice not in VoteChoice.values:
         _fail("choice", _("Vote for, against or abstain."))
@@ -452,7 +411,7 @@ def vote_cast(*, user, question: Question, choice: str, dissent: str = "") -> Vo
 def question_close(*, user, question: Question) -> rules.Outcome:
     question = Question.objects.select_for_update().select_related("agenda_item__meeting").get(pk=question.pk)
     meeting = question.agenda_item.meeting
-    if user != chairing(meeting) and user != minuting(meeting):
+    if not conducts(user, meeting):
         _fail("__all__", _("The chair or the secretary closes the vote."))
     # Closed once: closing again later (after people left) would recount and overwrite the outcome.
     if question.closed_at:
@@ -478,7 +437,7 @@ def question_put_again(*, user, agenda_item: AgendaItem) -> Question:
     """UA IV.7: a confirmation vote in which neither side has a majority of the approved
     composition reached no decision; the chair may put the question to the vote again."""
     meeting = agenda_item.meeting
-    if user != chairing(meeting) and user != minuting(meeting):
+    if not conducts(user, meeting):
         _fail("__all__", _("The chair or the secretary puts the question to the vote."))
     if meeting.status != MeetingStatus.OPEN:
         _fail("__all__", _("Votes are taken only while the meeting is in session."))
@@ -494,14 +453,6 @@ def question_put_again(*, user, agenda_item: AgendaItem) -> Question:
     return question
 
 
-def question_outcome(question: Question) -> rules.Outcome:
-    meeting = question.agenda_item.meeting
-    chair = chairing(meeting)
-    return rules.vote_outcome(approved_size=meeting.composition.members.count(),
-                              votes={v.user_id: v.choice for v in question.votes.all()},
-                              chair=chair.pk if chair else None)
-
-
 # --- Decision and minutes --------------------------------------------------------------------
 
 DECISION_TEXT_FIELDS = ("needs_assessment", "causes_and_measures", "class_measures",
@@ -512,7 +463,7 @@ DECISION_TEXT_FIELDS = ("needs_assessment", "causes_and_measures", "class_measur
 def decision_record(*, user, agenda_item: AgendaItem, texts: dict, monitoring: list[dict]) -> Decision:
     """Record the decision (UA IV.3); if bullying is confirmed, the measures are required."""
     meeting = agenda_item.meeting
-    if user not in (chairing(meeting), minuting(meeting)):
+    if not conducts(user, meeting):
         _fail("__all__", _("The chair or the secretary records the decision."))
     # The decision is the meeting's: once closed, its minutes go to the head for the order.
     if meeting.status != MeetingStatus.OPEN:
@@ -572,7 +523,7 @@ def _invitation_revoke(invitation: Invitation, now: dt.datetime) -> None:
 def meeting_close(*, user, meeting: Meeting) -> Meeting:
     """Close the meeting; invited persons' access to the materials ends here (UA IV.9)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if user not in (chairing(meeting), minuting(meeting)) and not _is_head(user, meeting.commission.school):
+    if not can_run_meeting(user, meeting):
         _fail("__all__", _("The chair or the secretary closes the meeting."))
     if meeting.status != MeetingStatus.OPEN:
         _fail("__all__", _("Only a meeting in session can be closed."))
@@ -589,7 +540,7 @@ def meeting_close(*, user, meeting: Meeting) -> Meeting:
 def minutes_formalise(*, user, meeting: Meeting, order_number: str, order_date: dt.date) -> Meeting:
     """UA IV.8: the minutes are formalised by the head's order."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if not _is_head(user, meeting.commission.school):
+    if not is_school_head(user, meeting.commission.school):
         _fail("__all__", _("Only the school head formalises the minutes by an order."))
     if meeting.status != MeetingStatus.CLOSED:
         _fail("__all__", _("Close the meeting first."))
@@ -606,7 +557,7 @@ def minutes_formalise(*, user, meeting: Meeting, order_number: str, order_date: 
 def decision_communicate(*, user, meeting: Meeting) -> Meeting:
     """UA IV.10: the chair communicates the decision and controls its execution."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if user != chairing(meeting):
+    if not is_chairing(user, meeting):
         _fail("__all__", _("The chair communicates the decision."))
     if not meeting.minutes_order_number:
         _fail("__all__", _("Formalise the minutes by the head's order first."))

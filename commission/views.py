@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import Case
 from cases.services import CaseInputError
-from commission import selectors, services
+from commission import permissions, selectors, services
 from commission.forms import (
     CompositionForm, CompositionMemberFormSet, DeadlineCheckForm, DecisionForm, InvitationForm, MeetingForm,
     MeetingNoticeForm, MinutesOrderForm, MonitoringFormSet, SubstitutionForm, VoteForm,
@@ -62,7 +62,7 @@ def home(request):
     entries: dict = {}
     for school in selectors.commission_schools_for_user(user):
         entries[school.pk] = {"school": school, "meetings": [], "sees_composition": True,
-                              "can_schedule": selectors.can_schedule(user, school)}
+                              "can_schedule": permissions.can_schedule(user, school)}
     for meeting in selectors.meeting_list_visible_to(user).order_by("-starts_at")[:200]:
         school = meeting.commission.school   # a school of an invitation only: its meetings, nothing else
         entries.setdefault(school.pk, {"school": school, "meetings": [], "sees_composition": False,
@@ -79,7 +79,7 @@ def _member_rows(composition):
 @require_http_methods(["GET", "POST"])
 def composition(request, school_id):
     school = selectors.school_get_for_user(request.user, school_id)
-    is_head = selectors.is_school_head(request.user, school)
+    is_head = permissions.is_school_head(request.user, school)
     compositions = list(selectors.compositions_of(school))
     today = timezone.localdate()
     in_force = next((c for c in compositions if c.in_force_from <= today), None)
@@ -119,7 +119,7 @@ def composition(request, school_id):
 
 def _schedulable_school(request, school_id):
     school = selectors.school_get_for_user(request.user, school_id)
-    if not selectors.can_schedule(request.user, school):
+    if not permissions.can_schedule(request.user, school):
         raise Http404
     return school
 
@@ -179,7 +179,7 @@ def meeting_check(request, school_id):
 
 def _room_context(request, meeting, **extra):
     user = request.user
-    seat = selectors.seat_of(user, meeting)
+    seat = permissions.seat_of(user, meeting)
     items = list(selectors.agenda_for_user(user, meeting, seat))
     questions = list(selectors.questions_for(items)) if meeting.status != MeetingStatus.SCHEDULED else []
     decisions = selectors.decision_items(items)
@@ -193,19 +193,19 @@ def _room_context(request, meeting, **extra):
         agenda.append({
             "item": item, "case": item.case, "clock": clocks.get(item.case_id), "questions": item_questions,
             "decision": decisions.get(item.pk),
-            "can_decide": (seat.chairs or seat.minutes) and meeting.status == MeetingStatus.OPEN
+            "can_decide": seat.conducts and meeting.status == MeetingStatus.OPEN
             and confirmation is not None and confirmation.closed_at is not None
             and confirmation.passed is not None and item.pk not in decisions,
             # UA IV.7: a vote that reached no decision can be put again.
-            "can_put_again": (seat.chairs or seat.minutes) and meeting.status == MeetingStatus.OPEN
+            "can_put_again": seat.conducts and meeting.status == MeetingStatus.OPEN
             and confirmation is not None and confirmation.closed_at is not None and confirmation.passed is None
             and item.pk not in decisions,
         })
     context = {
         "meeting": meeting, "seat": seat, "agenda": agenda, "school": meeting.commission.school,
-        "attendance": selectors.attendance_rows(meeting), "quorum": services.quorum_state(meeting),
+        "attendance": selectors.attendance_rows(meeting), "quorum": selectors.quorum_state(meeting),
         "notice_clock": selectors.notice_deadline(meeting),
-        "chair": services.chairing(meeting), "secretary": services.minuting(meeting),
+        "chair": selectors.chairing(meeting), "secretary": selectors.minuting(meeting),
         "invitations": meeting.invitations.select_related("user", "case__school").order_by("id")
         if seat.internal else [],
         "substitutions": meeting.substitutions.select_related("user", "proposed_by").order_by("id"),
@@ -254,7 +254,7 @@ def _question_context(user, meeting, seat, question, form=None):
         "question": question, "text": selectors.question_text(question), "tally": selectors.tally(question),
         "votes": list(question.votes.all()), "own": own, "can_vote": can_vote,
         "vote_form": form if can_vote else None, "refused": refused,
-        "can_close": (seat.chairs or seat.minutes) and meeting.status == MeetingStatus.OPEN
+        "can_close": seat.conducts and meeting.status == MeetingStatus.OPEN
         and question.closed_at is None,
         "meeting": meeting,
     }
@@ -389,7 +389,7 @@ def invitation(request, meeting_id):
 
 
 def _question_partial(request, meeting, question, form=None, status=200):
-    seat = selectors.seat_of(request.user, meeting)
+    seat = permissions.seat_of(request.user, meeting)
     question = selectors.questions_for([question.agenda_item]).get(pk=question.pk)
     return render(request, "commission/_question.html",
                   {"q": _question_context(request.user, meeting, seat, question, form), "seat": seat},
@@ -437,7 +437,7 @@ def tally(request, meeting_id, question_id):
     meeting = selectors.meeting_get_for_user(request.user, meeting_id)
     question = _question_for_reader(request, meeting, question_id)
     question = selectors.questions_for([question.agenda_item]).get(pk=question.pk)
-    seat = selectors.seat_of(request.user, meeting)
+    seat = permissions.seat_of(request.user, meeting)
     return render(request, "commission/_tally.html",
                   {"q": _question_context(request.user, meeting, seat, question)})
 
@@ -502,10 +502,10 @@ def meeting_notice_record(request, meeting_id):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, meeting_id, item_id):
     meeting = selectors.meeting_get_for_user(request.user, meeting_id)
-    seat = selectors.seat_of(request.user, meeting)
+    seat = permissions.seat_of(request.user, meeting)
     item = selectors.agenda_for_user(request.user, meeting, seat).filter(pk=item_id).first()
     # The chair or the secretary records the decision (the service says so too).
-    if item is None or not (seat.chairs or seat.minutes):
+    if item is None or not seat.conducts:
         raise Http404
     question = item.questions.filter(is_bullying_confirmation=True).first()
     owners = selectors.monitoring_owner_candidates(meeting)

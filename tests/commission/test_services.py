@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.services import CaseInputError
 from agencies.models import Membership, StaffRole
-from commission import services
+from commission import selectors, services
 from commission.models import Meeting, MeetingStatus, Position as P, Speciality as S
 from notifications.models import Deadline, DeadlineState
 
@@ -145,7 +145,7 @@ def test_a_new_composition_from_a_later_date_does_not_change_an_earlier_meeting(
                                  members=members(persona, later_rows))
     earlier.refresh_from_db()
     assert earlier.composition.order_number == "15-од" and earlier.composition.members.count() == 9
-    assert services.quorum_state(earlier)["approved"] == 9
+    assert selectors.quorum_state(earlier)["approved"] == 9
     # A meeting on the new composition's dates gets the new one.
     later = schedule([ua_case], starts_at=timezone.now() + dt.timedelta(days=3), late_reason="the new order")
     assert later.composition.order_number == "31-од"
@@ -210,7 +210,7 @@ def test_opening_without_a_quorum_is_refused(persona, in_session):
     assert "There is no quorum" in flat(info.value.errors)
     meeting = Meeting.objects.get()
     assert meeting.status == MeetingStatus.SCHEDULED
-    assert services.quorum_state(meeting) == {"approved": 9, "present": 5, "needed": 6, "has_quorum": False}
+    assert selectors.quorum_state(meeting) == {"approved": 9, "present": 5, "needed": 6, "has_quorum": False}
 
 
 def test_the_commission_meeting_clock_is_met_when_the_session_opens(in_session, ua_case):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commission import services
+from commission import selectors, services
 from commission.models import Composition, Meeting, MeetingStatus, Vote
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_the_head_sees_the_composition_in_force_and_approves_a_new_one(as_user, 
     assert persona("ua-psychologist").get_full_name() in html
     assert not [u for u in ("ua-psychologist", "ua-head", "ua-children-service") if u in html]
 
-    rows = services.composition_in_force(ua.commission, timezone.localdate()).members.all()
+    rows = selectors.composition_in_force(ua.commission, timezone.localdate()).members.all()
     data = {"order_number": "44-од", "order_date": "2026-01-10", "in_force_from": "2026-01-12",
             "member-TOTAL_FORMS": str(len(rows) + 1), "member-INITIAL_FORMS": "0"}
     for i, m in enumerate(rows):
@@ -176,7 +176,7 @@ def test_attendance_updates_the_quorum_live(as_user, persona, meeting):
     # A member who does not run the meeting cannot mark attendance.
     card = as_user("ua-teacher").post(url, {"member": persona("ua-teacher").pk, "present": "on"}, **HTMX)
     assert "Only the secretary or the chair marks attendance" in card.content.decode()
-    assert services.quorum_state(meeting)["present"] == 5
+    assert selectors.quorum_state(meeting)["present"] == 5
 
 
 def test_opening_without_quorum_shows_the_services_message(as_user, meeting):
