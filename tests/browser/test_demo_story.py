@@ -12,7 +12,7 @@ from cases.models import Case
 from commission.models import Meeting, MeetingStatus
 from conftest import DEMO_PASSWORD
 from notifications.models import Deadline
-from tests.browser.conftest import browser, log_in, new_page, screenshot  # noqa: F401 (fixtures)
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
