@@ -8,10 +8,8 @@ writes, may not change) is a 404, exactly like one that does not exist.
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
@@ -19,7 +17,7 @@ from agencies.selectors import agency_list
 from cases import permissions
 from cases.models import Case, Party, SubmissionKey
 from cases.selectors import CaseListFilters, case_get_for_user, case_page, case_parties, case_read
-from cases.services import CaseInputError, PartyInput, ScreeningInput, case_register, party_add
+from cases.services import PartyInput, ScreeningInput, case_register, party_add
 from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import Checklist, Sign
 from config import limits
@@ -168,19 +166,6 @@ class PartyAddSerializer(_PartyInputFields):
         return {"data": PartyInput(**attrs), "represents": represents}
 
 
-def validation_error(err: CaseInputError, *, party_count: int = 0) -> ValidationError:
-    """The service's errors in DRF's shape: ``parties`` as a list aligned with the input."""
-    detail = {}
-    for name, messages in err.errors.items():
-        if name == "parties":
-            detail["parties"] = [messages.get(i, {}) for i in range(party_count)]
-        elif name == "__all__":
-            detail[api_settings.NON_FIELD_ERRORS_KEY] = messages
-        else:
-            detail[name] = messages
-    return ValidationError(detail)
-
-
 BAD_INPUT = OpenApiResponse(description=(
     "Messages per field, in the request's language: `{field: [message]}`; `parties` is a list "
     "aligned with the input (an empty object for a valid party); `non_field_errors` for the case "
@@ -288,10 +273,7 @@ class CaseListApi(generics.ListAPIView):
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()
-        try:
-            case = case_register(user=request.user, submission_key=key, **serializer.validated_data)
-        except CaseInputError as err:
-            raise validation_error(err, party_count=len(serializer.validated_data["parties"])) from err
+        case = case_register(user=request.user, submission_key=key, **serializer.validated_data)
         with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
         return Response(case_detail_data(case, with_identity=with_identity), status=status.HTTP_201_CREATED)
 
@@ -326,9 +308,6 @@ class CasePartiesApi(APIView):
         case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
         serializer = PartyAddSerializer(data=request.data, context={"case": case})
         serializer.is_valid(raise_exception=True)
-        try:
-            party = party_add(user=request.user, case=case, **serializer.validated_data)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        party = party_add(user=request.user, case=case, **serializer.validated_data)
         with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
         return Response(party_data(party, with_identity=with_identity), status=status.HTTP_201_CREATED)

@@ -17,9 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency, AgencyKind
-from cases.api import validation_error
 from cases.models import Case
-from cases.services import CaseInputError
 from commission import permissions, selectors, services
 from commission.minutes import minutes_download
 from config import limits
@@ -332,10 +330,7 @@ class MeetingListApi(generics.ListAPIView):
     def post(self, request):
         serializer = MeetingScheduleSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            meeting = services.meeting_schedule(user=request.user, **serializer.validated_data)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        meeting = services.meeting_schedule(user=request.user, **serializer.validated_data)
         return Response(meeting_detail_data(request, meeting), status=status.HTTP_201_CREATED)
 
 
@@ -362,11 +357,8 @@ class MeetingAttendanceApi(APIView):
         meeting = selectors.meeting_get_for_user(request.user, meeting_id)
         serializer = AttendanceMarkSerializer(data=request.data, context={"meeting": meeting})
         serializer.is_valid(raise_exception=True)
-        try:
-            services.attendance_mark(user=request.user, meeting=meeting, member=serializer.validated_data["user"],
-                                     present=serializer.validated_data["present"])
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        services.attendance_mark(user=request.user, meeting=meeting, member=serializer.validated_data["user"],
+                                 present=serializer.validated_data["present"])
         return Response(attendance_data(meeting))
 
 
@@ -385,10 +377,7 @@ class MeetingVotesApi(APIView):
         meeting = selectors.meeting_get_for_user(request.user, meeting_id)
         serializer = VoteCastSerializer(data=request.data, context={"meeting": meeting, "request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            vote = services.vote_cast(user=request.user, **serializer.validated_data)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        vote = services.vote_cast(user=request.user, **serializer.validated_data)
         return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
 
 

@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency, AgencyKind, StaffRole
 from cases import permissions
-from cases.api import BAD_INPUT, NOT_FOUND, validation_error
+from cases.api import BAD_INPUT, NOT_FOUND
 from cases.models import Party
 from cases.selectors import case_get_for_user
-from cases.services import CaseInputError, PartyInput
+from cases.services import PartyInput
 from cases.vocabulary import PartyRole
 from config import limits
 from notifications import selectors, services
@@ -218,10 +218,7 @@ class CaseNoticesApi(APIView):
             data["represents"] = new_representative.pop("represents")
             data["new_representative"] = PartyInput(role=PartyRole.LEGAL_REPRESENTATIVE, is_minor=False,
                                                     **new_representative)
-        try:
-            notice = services.notice_send(user=request.user, case=case, **data)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        notice = services.notice_send(user=request.user, case=case, **data)
         notice.warnings = selectors.notice_channel_warnings(notice)
         return Response(NoticeCreatedSerializer(notice).data, status=status.HTTP_201_CREATED)
 
@@ -240,10 +237,7 @@ class CaseEventsApi(APIView):
         case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.case_event_record(user=request.user, case=case, **serializer.validated_data)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        services.case_event_record(user=request.user, case=case, **serializer.validated_data)
         return Response(DeadlineSerializer(selectors.case_deadlines(case), many=True).data)
 
 
@@ -262,10 +256,7 @@ class DeadlineWaiveApi(APIView):
         case_get_for_user(request.user, deadline.case_id)
         serializer = WaiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            deadline = services.deadline_waive(user=request.user, deadline=deadline, **serializer.validated_data)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        deadline = services.deadline_waive(user=request.user, deadline=deadline, **serializer.validated_data)
         return Response(DeadlineSerializer(deadline).data)
 
 
@@ -295,8 +286,5 @@ class InboxAcknowledgeApi(APIView):
     )
     def post(self, request, pk):
         notice = selectors.inbox_notice_get(request.user, pk)
-        try:
-            services.notice_acknowledge(user=request.user, notice=notice)
-        except CaseInputError as err:
-            raise validation_error(err) from err
+        services.notice_acknowledge(user=request.user, notice=notice)
         return Response(InboxNoticeSerializer(selectors.inbox_notice_get(request.user, pk)).data)
