@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from agencies.selectors import schools_for_intake
 from cases import selectors
 from cases.forms import PARTY_FIELD_BY_INPUT, CaseForm, PartyFormSet, is_blank_party
-from cases.services import CaseInputError, ScreeningInput, case_register, case_register_errors
+from cases.services import ScreeningInput, case_register, case_register_errors
 from cases.vocabulary import CaseStatus
 from cases.warning_signs import Sign
+from config.errors import InputError, errors_to_form
 
 PAGE_SIZE = 50
 INITIAL_PARTIES = [
@@ -44,30 +45,20 @@ def case_list(request):
     })
 
 
-def _apply_errors(errors: dict, case_form: CaseForm, party_forms: list, kept_positions: list[int]) -> None:
-    """Show a service's errors next to the fields they concern.
+# The case form's name for a service's error key (the submission key shows above the form).
+CASE_FIELD_BY_INPUT = {"forms": "form_types", "screening": "signs", "submission_key": None}
 
-    A field the form already refused keeps the form's message alone: the service
+
+def _apply_errors(errors: dict, case_form: CaseForm, party_forms: list, kept_positions: list[int]) -> None:
+    """Show a service's errors next to the fields they concern, each party's on its own form.
+
+    A field a form already refused keeps the form's message alone: the service
     saw no value there and would only repeat it.
     """
-    refused = {id(form): set(form.errors) for form in [case_form, *party_forms]}
-
-    def add(form, field, message):
-        if field is None or field not in refused[id(form)]:
-            form.add_error(field, message)
-
-    field_map = {"forms": "form_types", "screening": "signs", "submission_key": None}
-    for name, messages in errors.items():
-        if name == "parties":
-            for index, party_errors in messages.items():
-                form = party_forms[kept_positions[index]]
-                for field, field_messages in party_errors.items():
-                    for message in field_messages:
-                        add(form, PARTY_FIELD_BY_INPUT.get(field, field), message)
-            continue
-        target = None if name == "__all__" else field_map.get(name, name)
-        for message in messages:
-            add(case_form, target, message)
+    errors = dict(errors)
+    for index, party_errors in errors.pop("parties", {}).items():
+        errors_to_form(party_forms[kept_positions[index]], party_errors, PARTY_FIELD_BY_INPUT, keep_form_errors=True)
+    errors_to_form(case_form, errors, CASE_FIELD_BY_INPUT, keep_form_errors=True)
 
 
 @login_required
@@ -104,7 +95,7 @@ def case_new(request):
                 # The form's one-time key: a second send of this form gets the case the first filed.
                 submission_key=str(data["submission_key"] or ""),
             )
-        except CaseInputError as exc:
+        except InputError as exc:
             _apply_errors(exc.errors, case_form, formset.forms, kept)
             if "submission_key" in exc.errors:
                 case_form.renew_submission_key()

@@ -1,6 +1,6 @@
 """The commission's actions (UA III–IV): each one transactional, validated and audited.
 
-Errors are raised as ``cases.services.CaseInputError`` ({field: [messages]}),
+Errors are raised as ``config.errors.InputError`` ({field: [messages]}),
 like every other service, so the browser and the API show them per field.
 """
 
@@ -15,7 +15,6 @@ from agencies.models import AgencyKind, Membership, StaffRole
 from agencies.people import display_name
 from cases import permissions
 from cases.models import Case, Party
-from cases.services import CaseInputError
 from cases.vocabulary import CaseStatus, PartyRole
 from commission import rules
 from commission.models import (
@@ -23,6 +22,7 @@ from commission.models import (
     MeetingNotice, MeetingNoticeChannel, MeetingNoticeRecipient, MeetingStatus, MonitoringItem, Position, Question, Speciality,
     Substitution, SubstitutionBasis, Vote, VoteChoice,
 )
+from config.errors import InputError
 from notifications.calendar import WorkingCalendar, due_at_for
 from notifications.models import Deadline, DeadlineRule, DeadlineState, SatisfyEvent, StartEvent
 from notifications.services import deadlines_satisfy, deadlines_start, users_notify
@@ -47,7 +47,7 @@ AGENCY_SPECIALITY_KINDS = {
 
 
 def _fail(field: str, message) -> None:
-    raise CaseInputError({field: [str(message)]})
+    raise InputError({field: [str(message)]})
 
 
 def _audit_cases(meeting: Meeting, *, user, action: str, detail: dict | None = None) -> None:
@@ -119,7 +119,7 @@ def composition_approve(*, user, school, order_number: str, order_date: dt.date,
     if member_errors:
         errors["members"] = member_errors
     if errors:
-        raise CaseInputError(errors)
+        raise InputError(errors)
     composition = Composition.objects.create(
         commission=commission_for_school(school), order_number=order_number.strip(), order_date=order_date,
         in_force_from=in_force_from, approved_by=user,
@@ -194,7 +194,7 @@ def meeting_schedule(*, user, school, starts_at: dt.datetime, place: str, cases:
             _("The members, the applicant and the interested persons can no longer be notified by 18:00 of "
               "the day before (UA IV.6): record the reason for the short notice.")]
     if errors:
-        raise CaseInputError(errors)
+        raise InputError(errors)
 
     meeting = Meeting.objects.create(commission=commission, composition=composition, starts_at=starts_at,
                                      place=place.strip(), late_reason=(late_reason or "").strip(),
@@ -267,7 +267,7 @@ def meeting_notice_record(*, user, meeting: Meeting, case: Case, channel: str, s
     if sent_at > timezone.now():
         errors["sent_at"] = [_("The time cannot be in the future.")]
     if errors:
-        raise CaseInputError(errors)
+        raise InputError(errors)
     applicant = party is not None and party.role in (PartyRole.REPORTER, PartyRole.LEGAL_REPRESENTATIVE)
     notice = MeetingNotice.objects.create(
         meeting=meeting, case=case, party=party, user=person, channel=channel, sent_at=sent_at, recorded_by=user,
@@ -489,7 +489,7 @@ def decision_record(*, user, agenda_item: AgendaItem, texts: dict, monitoring: l
             if not (item.get("description") or "").strip() or not item.get("owner") or not item.get("due_date"):
                 errors["monitoring"] = [_("Each monitoring item needs a measure, an owner and a due date.")]
     if errors:
-        raise CaseInputError(errors)
+        raise InputError(errors)
     now = timezone.now()
     decision = Decision.objects.create(
         agenda_item=agenda_item, bullying_confirmed=bool(question.passed), recorded_by=user,

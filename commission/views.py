@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
-from cases.services import CaseInputError
 from commission import permissions, selectors, services
 from commission.forms import (
     CompositionForm, CompositionMemberFormSet, DeadlineCheckForm, DecisionForm, InvitationForm, MeetingForm,
@@ -26,20 +25,10 @@ from commission.forms import (
 )
 from commission.minutes import minutes_download
 from commission.models import MeetingStatus
+from config.errors import InputError, errors_to_form
 
 BLANK_COMPOSITION_ROWS = 9   # chair, deputy, secretary and the five members UA III.1 asks for, and one more
 EXTRA_COMPOSITION_ROWS = 3
-
-
-def _apply_errors(form, errors: dict, field_map: dict | None = None) -> None:
-    """Show a service's errors next to the fields they concern (the rest at the top)."""
-    field_map = field_map or {}
-    for name, messages_ in errors.items():
-        target = field_map.get(name, name)
-        if target not in form.fields:
-            target = None
-        for message in messages_ if isinstance(messages_, list) else [messages_]:
-            form.add_error(target, str(message))
 
 
 def _flash_errors(request, errors: dict) -> None:
@@ -96,8 +85,8 @@ def composition(request, school_id):
             try:
                 approved = services.composition_approve(user=request.user, school=school, members=members,
                                                         **form.cleaned_data)
-            except CaseInputError as err:
-                _apply_errors(form, err.errors)
+            except InputError as err:
+                errors_to_form(form, err.errors)
             else:
                 messages.success(request, _("Composition approved by order No. %(number)s.")
                                  % {"number": approved.order_number})
@@ -139,8 +128,8 @@ def meeting_new(request, school_id):
                                                     place=data["place"], cases=list(data["cases"]),
                                                     late_reason=data["late_reason"],
                                                     short_notice_reason=data["short_notice_reason"])
-            except CaseInputError as err:
-                _apply_errors(form, err.errors)
+            except InputError as err:
+                errors_to_form(form, err.errors)
                 conflicts = services.meeting_deadline_conflicts(list(data["cases"]), data["starts_at"])
                 notice_cutoff = services.meeting_notice_cutoff_passed(school, data["starts_at"])
             else:
@@ -282,7 +271,7 @@ def _runner_action(request, meeting_id, action, success, anchor=""):
     meeting = selectors.meeting_get_for_user(request.user, meeting_id)
     try:
         action(meeting)
-    except CaseInputError as err:
+    except InputError as err:
         _flash_errors(request, err.errors)
     else:
         if success:
@@ -332,7 +321,7 @@ def attendance(request, meeting_id):
     try:
         services.attendance_mark(user=request.user, meeting=meeting, member=member.user if member else None,
                                  present=request.POST.get("present") in ("on", "true", "1"))
-    except CaseInputError as err:
+    except InputError as err:
         error = " ".join(str(m) for messages_ in err.errors.values() for m in messages_)
     if not request.htmx:
         if error:
@@ -360,8 +349,8 @@ def substitution(request, meeting_id):
             services.substitution_record(user=request.user, meeting=meeting, basis=form.cleaned_data["basis"],
                                          substitute=form.cleaned_data["substitute"],
                                          proposed_by=form.cleaned_data["proposed_by"])
-        except CaseInputError as err:
-            _apply_errors(form, err.errors)
+        except InputError as err:
+            errors_to_form(form, err.errors)
         else:
             messages.success(request, _("The substitution is recorded."))
             return _room(meeting, "attendance")
@@ -379,8 +368,8 @@ def invitation(request, meeting_id):
             services.invitation_add(user=request.user, meeting=meeting, case=form.cleaned_data["case"],
                                     invitee=form.cleaned_data["invitee"],
                                     consent_recorded=form.cleaned_data["consent_recorded"])
-        except CaseInputError as err:
-            _apply_errors(form, err.errors)
+        except InputError as err:
+            errors_to_form(form, err.errors)
         else:
             messages.success(request, _("The person is invited for this case."))
             return _room(meeting, "invitations")
@@ -416,8 +405,8 @@ def vote(request, meeting_id, question_id):
         try:
             services.vote_cast(user=request.user, question=question, choice=form.cleaned_data["choice"],
                                dissent=form.cleaned_data["dissent"])
-        except CaseInputError as err:
-            _apply_errors(form, err.errors)
+        except InputError as err:
+            errors_to_form(form, err.errors)
         else:
             status = 200
             if not request.htmx:
@@ -449,7 +438,7 @@ def question_close(request, meeting_id, question_id):
     question = _question_for_reader(request, meeting, question_id)
     try:
         outcome = services.question_close(user=request.user, question=question)
-    except CaseInputError as err:
+    except InputError as err:
         _flash_errors(request, err.errors)
     else:
         if outcome.decided is True:
@@ -472,7 +461,7 @@ def question_put_again(request, meeting_id, item_id):
         raise Http404
     try:
         question = services.question_put_again(user=request.user, agenda_item=item)
-    except CaseInputError as err:
+    except InputError as err:
         _flash_errors(request, err.errors)
         return _room(meeting, f"item-{item.pk}")
     messages.success(request, _("The question is put to the vote again."))
@@ -490,8 +479,8 @@ def meeting_notice_record(request, meeting_id):
         try:
             services.meeting_notice_record(user=request.user, meeting=meeting, case=data["case"], party=data["party"],
                                            person=data["person"], channel=data["channel"], sent_at=data["sent_at"])
-        except CaseInputError as err:
-            _apply_errors(form, err.errors)
+        except InputError as err:
+            errors_to_form(form, err.errors)
         else:
             messages.success(request, _("The notice of the meeting is recorded."))
             return _room(meeting, "outside-notices")
@@ -518,10 +507,10 @@ def decision_new(request, meeting_id, item_id):
             try:
                 services.decision_record(user=request.user, agenda_item=item, texts=form.cleaned_data,
                                          monitoring=monitoring)
-            except CaseInputError as err:
+            except InputError as err:
                 errors = dict(err.errors)
                 monitoring_errors = errors.pop("monitoring", [])
-                _apply_errors(form, errors)
+                errors_to_form(form, errors)
                 for message in monitoring_errors:
                     formset._non_form_errors = formset.non_form_errors() + [str(message)]
             else:
@@ -546,8 +535,8 @@ def minutes_formalise(request, meeting_id):
     if form.is_valid():
         try:
             services.minutes_formalise(user=request.user, meeting=meeting, **form.cleaned_data)
-        except CaseInputError as err:
-            _apply_errors(form, err.errors)
+        except InputError as err:
+            errors_to_form(form, err.errors)
         else:
             messages.success(request, _("The minutes are formalised by order No. %(number)s.")
                              % {"number": form.cleaned_data["order_number"]})

@@ -152,21 +152,3 @@ class WaiveForm(forms.Form):
     def __init__(self, *args, deadline_id, **kwargs):
         kwargs.setdefault("auto_id", f"id_waive_{deadline_id}_%s")
         super().__init__(*args, **kwargs)
-
-
-def apply_service_errors(form: forms.Form, errors: dict, *, prefix: str = "") -> None:
-    """Show a service's errors next to the fields they concern (the rest above the form).
-
-    Nested errors (``{"new_representative": {"family_name": [...]}}``) are looked up as
-    ``"new_representative.family_name"``.
-    """
-    for name, messages in errors.items():
-        key = f"{prefix}{name}"
-        if isinstance(messages, dict):
-            apply_service_errors(form, messages, prefix=f"{key}.")
-            continue
-        target = form.SERVICE_FIELDS.get(key)
-        if target is not None and target not in form.fields:
-            target = None
-        for message in messages:
-            form.add_error(target, message)

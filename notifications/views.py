@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 
 from cases import permissions
 from cases.selectors import case_get_for_user, case_read
-from cases.services import CaseInputError
+from config.errors import InputError, errors_to_form
 from notifications import messages as notification_messages
 from notifications import selectors, services
-from notifications.forms import EventForm, NoticeForm, WaiveForm, apply_service_errors, representative_label
+from notifications.forms import EventForm, NoticeForm, WaiveForm, representative_label
 from notifications.models import OPEN_STATES
 
 PAGE_SIZE = 50
@@ -118,8 +118,8 @@ def notice_new(request, case_id):
                     to_agency=data["to_agency"], to_party=data["to_party"],
                     new_representative=data["new_representative"], represents=data["represents"],
                 )
-            except CaseInputError as err:
-                apply_service_errors(form, err.errors)
+            except InputError as err:
+                errors_to_form(form, err.errors, form.SERVICE_FIELDS)
             else:
                 return _done(request, case, _("Notice %(number)s recorded.") % {"number": notice.outgoing_number},
                              anchor="notices",
@@ -137,8 +137,8 @@ def event_new(request, case_id):
             try:
                 services.case_event_record(user=request.user, case=case, event=form.cleaned_data["event"],
                                            at=form.cleaned_data["at"])
-            except CaseInputError as err:
-                apply_service_errors(form, err.errors)
+            except InputError as err:
+                errors_to_form(form, err.errors, form.SERVICE_FIELDS)
             else:
                 return _done(request, case, _("Event recorded."), anchor="deadlines")
         return _clocks_response(request, case, status=400, event_form=form)
@@ -155,8 +155,8 @@ def deadline_waive(request, pk):
         if form.is_valid():
             try:
                 services.deadline_waive(user=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
-            except CaseInputError as err:
-                apply_service_errors(form, err.errors)
+            except InputError as err:
+                errors_to_form(form, err.errors, form.SERVICE_FIELDS)
             else:
                 return _done(request, case, _("The deadline was waived."), anchor="deadlines")
         return _clocks_response(request, case, status=400, waive_forms={deadline.pk: form})
@@ -178,7 +178,7 @@ def inbox_acknowledge(request, pk):
     notice = selectors.inbox_notice_get(request.user, pk)
     try:
         services.notice_acknowledge(user=request.user, notice=notice)
-    except CaseInputError as err:
+    except InputError as err:
         # Only when the user left the agency between the page and the click.
         if request.htmx:
             return render(request, "notifications/_inbox_row.html",

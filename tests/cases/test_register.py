@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, Party
-from cases.services import CaseInputError, PartyInput
+from cases.services import PartyInput
+from config.errors import InputError
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_self_harm_sign_marks_the_case_urgent(persona, file_case):
     ({"kinds": []}, "kinds"),
 ])
 def test_bad_case_input_names_the_field_and_saves_nothing(persona, file_case, overrides, field):
-    with pytest.raises(CaseInputError) as err:
+    with pytest.raises(InputError) as err:
         file_case(persona("kz-coordinator"), "kz-school-1", **overrides)
     assert field in err.value.errors
     assert Case.objects.count() == 0 and Party.objects.count() == 0
@@ -49,7 +50,7 @@ def test_bad_case_input_names_the_field_and_saves_nothing(persona, file_case, ov
      "birth_date"),
 ])
 def test_bad_party_input_is_reported_against_that_party(persona, file_case, party, field):
-    with pytest.raises(CaseInputError) as err:
+    with pytest.raises(InputError) as err:
         file_case(persona("kz-coordinator"), "kz-school-1", parties=[party])
     assert field in err.value.errors["parties"][0]
     assert Case.objects.count() == 0
@@ -68,6 +69,6 @@ def test_a_valid_iin_is_accepted_and_found_by_blind_index(persona, file_case):
 
 
 def test_a_user_cannot_file_for_a_school_they_do_not_work_in(persona, file_case):
-    with pytest.raises(CaseInputError) as err:
+    with pytest.raises(InputError) as err:
         file_case(persona("kz-coordinator-2"), "kz-school-1")
     assert "school" in err.value.errors

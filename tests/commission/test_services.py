@@ -12,10 +12,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.services import CaseInputError
 from agencies.models import Membership, StaffRole
 from commission import selectors, services
 from commission.models import Meeting, MeetingStatus, Position as P, Speciality as S
+from config.errors import InputError
 from notifications.models import Deadline, DeadlineState
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ TEXTS = {
 
 
 def errors_of(call) -> dict:
-    with pytest.raises(CaseInputError) as info:
+    with pytest.raises(InputError) as info:
         call()
     return info.value.errors
 
@@ -205,7 +205,7 @@ def test_scheduling_starts_the_notice_clock_at_18_the_day_before_and_sending_mee
 # --- Quorum, votes (UA IV.5, IV.7) -----------------------------------------------------------
 
 def test_opening_without_a_quorum_is_refused(persona, in_session):
-    with pytest.raises(CaseInputError) as info:
+    with pytest.raises(InputError) as info:
         in_session(present=QUORUM[:5])   # 5 of 9: two thirds is 6
     assert "There is no quorum" in flat(info.value.errors)
     meeting = Meeting.objects.get()

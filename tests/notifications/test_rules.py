@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 
 from agencies.models import Agency
 from agencies.services import membership_add
-from cases.services import CaseInputError, PartyInput, party_add
+from cases.services import PartyInput, party_add
+from config.errors import InputError
 from notifications.models import (
     Deadline, DeadlineRule, DeadlineState, Escalation, Notice, OutboxMessage, OutgoingCounter,
 )
@@ -197,7 +198,7 @@ def test_media_statement_runs_three_hours_from_the_high_profile_confirmation(per
 def test_an_event_time_cannot_be_in_the_future_or_before_receipt(persona, kz_case):
     with at(KZ_RECEIVED + dt.timedelta(hours=1)):
         for moment in (KZ_RECEIVED + dt.timedelta(hours=2), KZ_RECEIVED - dt.timedelta(minutes=1)):
-            with pytest.raises(CaseInputError) as error:
+            with pytest.raises(InputError) as error:
                 case_event_record(user=persona("kz-head"), case=kz_case, event="placement_flagged", at=moment)
             assert "at" in error.value.errors
     assert not Deadline.objects.filter(case=kz_case, rule__code="kz.placement_decision").exists()
@@ -257,7 +258,7 @@ def test_a_parent_who_is_the_alleged_perpetrator_is_never_notified(persona, ua_c
                                represents=second_victim)
         counters = list(OutgoingCounter.objects.values_list("agency_id", "year", "last_number"))
         audit_count = AuditEvent.objects.count()
-        with pytest.raises(CaseInputError) as error:
+        with pytest.raises(InputError) as error:
             notice_send(user=head, case=ua_case, channel="phone", to_party=stepfather)
     assert error.value.errors == {"to_party": ["This person is the alleged perpetrator and must not be notified."]}
     assert not Notice.objects.filter(case=ua_case).exists()
@@ -270,7 +271,7 @@ def test_a_notice_to_a_representative_of_another_case_is_refused(persona, ua_cas
     with at(UA_RECEIVED + dt.timedelta(minutes=30)):
         other = file_case(persona("ua-coordinator"), "ua-school-1", received_at=UA_RECEIVED,
                           incident_at=UA_RECEIVED - dt.timedelta(hours=1))
-        with pytest.raises(CaseInputError) as error:
+        with pytest.raises(InputError) as error:
             notice_send(user=persona("ua-head"), case=ua_case, channel="phone",
                         to_party=other.parties.get(role="legal_representative"))
     assert "to_party" in error.value.errors
@@ -395,10 +396,10 @@ def test_a_notice_backdated_to_before_the_due_time_is_met_on_time(persona, kz_ca
 
 def test_waiving_needs_a_reason_and_the_school_head_and_is_audited(persona, kz_case):
     target = deadline(kz_case, "kz.committee_notice")
-    with pytest.raises(CaseInputError) as error:
+    with pytest.raises(InputError) as error:
         deadline_waive(user=persona("kz-coordinator"), deadline=target, reason="Duplicate report")
     assert "__all__" in error.value.errors
-    with pytest.raises(CaseInputError) as error:
+    with pytest.raises(InputError) as error:
         deadline_waive(user=persona("kz-head"), deadline=target, reason="   ")
     assert "reason" in error.value.errors
     assert deadline(kz_case, "kz.committee_notice").state == DeadlineState.PENDING
@@ -410,7 +411,7 @@ def test_waiving_needs_a_reason_and_the_school_head_and_is_audited(persona, kz_c
     event = AuditEvent.objects.get(action="deadline_waive", case_id=kz_case.pk)
     assert event.actor == persona("kz-head") and event.detail == {"rule": "kz.committee_notice"}
 
-    with pytest.raises(CaseInputError):   # already closed
+    with pytest.raises(InputError):   # already closed
         deadline_waive(user=persona("kz-head"), deadline=target, reason="Again")
     with at(KZ_RECEIVED + dt.timedelta(hours=2)):
         deadlines_sweep()
@@ -419,7 +420,7 @@ def test_waiving_needs_a_reason_and_the_school_head_and_is_audited(persona, kz_c
 
 
 def test_another_schools_head_cannot_waive(persona, ua_case):
-    with pytest.raises(CaseInputError):
+    with pytest.raises(InputError):
         deadline_waive(user=persona("kz-head"), deadline=deadline(ua_case, "ua.police_notice"), reason="x")
     assert deadline(ua_case, "ua.police_notice").state == DeadlineState.PENDING
 
