@@ -30,10 +30,6 @@ ADULT_AGE = 18
 MINOR_ROLES = {PartyRole.VICTIM, PartyRole.INITIATOR, PartyRole.WITNESS}
 
 
-# The old name, kept only until notifications' services import InputError themselves.
-CaseInputError = InputError
-
-
 @dataclass
 class PartyInput:
     role: str

@@ -82,11 +82,11 @@ def test_the_api_refuses_a_notice_to_another_school_and_the_case_stays_private(p
 
 
 def test_the_service_refuses_an_agency_outside_the_matrix_whatever_the_interface(persona, kz_case):
-    from cases.services import CaseInputError
+    from config.errors import InputError
 
     # The mobile group and the akimat are not a school's recipients in KZ (no paragraph says so).
     for code in ("kz-school-2", "kz-mobile", "kz-akimat"):
-        with pytest.raises(CaseInputError) as refused:
+        with pytest.raises(InputError) as refused:
             notice_send(user=persona("kz-head"), case=kz_case, channel="phone", to_agency=agency(code))
         assert set(refused.value.errors) == {"to_agency"}
     assert not Notice.objects.filter(case=kz_case).exists()
