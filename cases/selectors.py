@@ -5,10 +5,8 @@ a case the user may not see is a 404, exactly like one that does not exist,
 and the refused attempt is recorded.
 """
 
-import base64
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.db import connection
 from django.db.models import OuterRef
@@ -16,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cases import permissions
+from cases import keyset, permissions
 from cases.models import Case, CaseAccess, Party
 from privacy.audit import audit_record
 from privacy.models import AuditAction, AuditEvent
@@ -124,23 +122,6 @@ def case_by_identity_number(user, number: str):
     return case_list_visible_to(user).filter(parties__identity_number_index=digest).distinct()
 
 
-def _cursor_decode(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        stamp, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        received_at, last_id = datetime.fromisoformat(stamp), uuid.UUID(last_id)
-    except ValueError:
-        return None
-    if received_at.tzinfo is None:
-        return None
-    return received_at, last_id
-
-
-def _cursor_encode(case: Case) -> str:
-    return base64.urlsafe_b64encode(f"{case.received_at.isoformat()}|{case.pk}".encode()).decode()
-
-
 def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after, limit: int, alias: str):
     """One grantee's next ``limit`` cases: a range of its (grantee, …, received_at, case) index."""
     where, params = [f"{column} = %s"], [grantee_id]
@@ -178,7 +159,7 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
     user_id, group_ids = permissions.grantees(user)
     if user_id is None:
         return [], None
-    after, limit = _cursor_decode(cursor), size + 1
+    after, limit = keyset.cursor_decode(cursor, uuid.UUID), size + 1
     ranges = [_grantee_range("user_id", user_id, filters, after, limit, "by_user")]
     ranges += [_grantee_range("group_id", group_id, filters, after, limit, f"by_group_{i}")
                for i, group_id in enumerate(group_ids)]
@@ -193,4 +174,4 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
                 .filter(pk__in=RawSQL(page_sql, params)).order_by("-received_at", "-id"))
     if len(rows) <= size:
         return rows, None
-    return rows[:size], _cursor_encode(rows[size - 1])
+    return rows[:size], keyset.cursor_encode(rows[size - 1].received_at, rows[size - 1].pk)

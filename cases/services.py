@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import SCHOOL_CASE_TEAM_ROLES, Agency
+from agencies.numbering import next_number
 from agencies.selectors import schools_for_intake
 from cases import permissions
 from cases.identity_numbers import is_valid_identity_number
@@ -143,16 +144,6 @@ def case_register_errors(
     return errors
 
 
-def _next_register_number(school: Agency, year: int) -> int:
-    RegisterCounter.objects.bulk_create(
-        [RegisterCounter(school=school, year=year)], ignore_conflicts=True
-    )
-    counter = RegisterCounter.objects.select_for_update().get(school=school, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
 def _party_create(*, case: Case, data: PartyInput, position: int, represents: Party | None) -> Party:
     number = (data.identity_number or "").strip()
     return Party.objects.create(
@@ -206,7 +197,7 @@ def case_register(
     year = school.jurisdiction.local_year(received_at)
     case = Case.objects.create(
         school=school, jurisdiction=school.jurisdiction, register_year=year,
-        register_number=_next_register_number(school, year),
+        register_number=next_number(RegisterCounter, school=school, year=year),
         received_at=received_at, incident_at=incident_at, channel=channel,
         kinds=list(dict.fromkeys(kinds)), forms=list(dict.fromkeys(forms)),
         places=list(dict.fromkeys(places)), description=description.strip(), created_by=user,

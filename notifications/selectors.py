@@ -7,16 +7,14 @@ agency's notices or another person's messages, and a notice id of another
 agency is a 404 like one that does not exist.
 """
 
-import base64
-import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
-from cases import permissions
+from cases import keyset, permissions
 from cases.models import Case, Party
 from cases.selectors import case_get_for_user
 from cases.vocabulary import PartyRole
@@ -207,20 +205,7 @@ def inbox_page(qs, *, cursor: str | None, size: int):
 
     Keyset pagination on (sent_at, id): no COUNT(*) and no OFFSET.
     """
-    if cursor:
-        try:
-            stamp, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-            sent_at, last_id = dt.datetime.fromisoformat(stamp), int(last_id)
-        except ValueError:
-            sent_at = None
-        if sent_at is not None:
-            qs = qs.filter(Q(sent_at__lt=sent_at) | Q(sent_at=sent_at, pk__lt=last_id))
-    rows = list(qs[: size + 1])
-    if len(rows) <= size:
-        return rows, None
-    last = rows[size - 1]
-    token = f"{last.sent_at.isoformat()}|{last.pk}"
-    return rows[:size], base64.urlsafe_b64encode(token.encode()).decode()
+    return keyset.page(qs, cursor=cursor, size=size, moment_field="sent_at")
 
 
 # --- The bell: in-app messages ----------------------------------------------------------------
