@@ -2,7 +2,7 @@
 
 A jurisdiction's protocol is data: ``DeadlineRule`` rows (shipped for KZ and UA
 by a data migration, editable in the admin). Every clock is a ``Deadline`` row;
-the sweep (notifications.services.deadlines_sweep) reads what is due from the
+the sweep (notifications.services.sweep.deadlines_sweep) reads what is due from the
 database, so no clock depends on a queued message.
 """
 

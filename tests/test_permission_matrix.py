@@ -25,7 +25,7 @@ from agencies.demo import USERS
 from agencies.models import Agency
 from conftest import make_parties
 from notifications.models import Deadline, Notice
-from notifications.services import notice_send
+from notifications.services.notices import notice_send
 from privacy.models import AuditEvent
 from tests import test_permission_matrix_meetings as meetings
 

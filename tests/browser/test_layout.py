@@ -13,7 +13,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from commission import services as commission_services
 from conftest import DEMO_PASSWORD, make_parties
-from notifications.services import notice_send
+from notifications.services.notices import notice_send
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -19,7 +19,9 @@ from cases.selectors import CaseListFilters, case_page
 from cases.vocabulary import CaseStatus
 from commission import services as commission
 from notifications.models import DeadlineState
-from notifications.services import deadline_waive, deadlines_sweep, notice_send
+from notifications.services.clocks import deadline_waive
+from notifications.services.notices import notice_send
+from notifications.services.sweep import deadlines_sweep
 from tests.api.clients import client_for
 
 pytestmark = pytest.mark.django_db

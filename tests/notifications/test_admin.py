@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Jurisdiction
 from notifications.models import CalendarOverride, Deadline, DeadlineRule
-from notifications.services import notice_send
+from notifications.services.notices import notice_send
 from privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,8 @@ from cases.services import PartyInput
 from conftest import make_parties
 from notifications import messages
 from notifications.models import Deadline, DeadlineState, Notice, OutboxMessage
-from notifications.services import notice_send, outbox_deliver
+from notifications.services.notices import notice_send
+from notifications.services.outbox import outbox_deliver
 from tests.api.clients import client_for
 
 pytestmark = pytest.mark.django_db

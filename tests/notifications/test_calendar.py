@@ -30,7 +30,7 @@ import time_machine
 from agencies.models import Jurisdiction
 from notifications.calendar import WorkingCalendar, due_at_for
 from notifications.models import CalendarOverride, Deadline, DeadlineRule, DeadlineState
-from notifications.services import (
+from notifications.services.clocks import (
     calendar_override_delete, calendar_override_save, deadline_waive, deadlines_satisfy, deadlines_start,
 )
 from privacy.models import AuditEvent

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from notifications.models import Deadline, DeadlineState, Escalation, OutboxMessage
-from notifications.services import deadlines_sweep, notice_send, outbox_deliver
+from notifications.services.notices import notice_send
+from notifications.services.outbox import outbox_deliver
+from notifications.services.sweep import deadlines_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,9 @@ from cases.services import case_register
 from conftest import make_parties
 from notifications.models import Deadline, DeadlineRule, DeadlineState, Escalation, OutboxMessage
 from notifications.selectors import notice_options
-from notifications.services import deadlines_sweep, notice_send, outbox_deliver
+from notifications.services.notices import notice_send
+from notifications.services.outbox import outbox_deliver
+from notifications.services.sweep import deadlines_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,8 @@ from cases.services import PartyInput
 from conftest import make_parties
 from notifications import messages, selectors
 from notifications.models import Deadline, DeadlineState, Notice, OutboxMessage
-from notifications.services import notice_send, outbox_deliver
+from notifications.services.notices import notice_send
+from notifications.services.outbox import outbox_deliver
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import connection
 
 from notifications.models import Deadline
-from notifications.services import deadline_waive
+from notifications.services.clocks import deadline_waive
 from tests.privacy.helpers import raw_values
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Deadline, DeadlineState
-from notifications.services import deadlines_sweep
+from notifications.services.sweep import deadlines_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from agencies.demo import NAMES, USERS
 from agencies.models import Agency
-from notifications.services import notice_send
+from notifications.services.notices import notice_send
 
 pytestmark = pytest.mark.django_db
 
