@@ -126,7 +126,7 @@ def test_the_perpetrator_rule_no_longer_cites_kz_19_5():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    for path in ("notifications/services.py", "cases/models.py", "commission/services.py"):
+    for path in ("notifications/services/notices.py", "cases/models.py", "commission/services.py"):
         for line in (root / path).read_text().splitlines():
             if "alleged perpetrator" in line and "#" in line:
                 comment = line.split("#", 1)[1]
