@@ -25,7 +25,8 @@ from commission.models import (
 from config.errors import InputError
 from notifications.calendar import WorkingCalendar, due_at_for
 from notifications.models import Deadline, DeadlineRule, DeadlineState, SatisfyEvent, StartEvent
-from notifications.services import deadlines_satisfy, deadlines_start, users_notify
+from notifications.services.clocks import deadlines_satisfy, deadlines_start
+from notifications.services.outbox import users_notify
 from commission.permissions import (
     can_run_meeting, can_schedule, can_vote, conducts, is_chairing, is_school_head,
 )

@@ -21,8 +21,9 @@ from cases.selectors import case_get_for_user
 from cases.services import PartyInput
 from cases.vocabulary import PartyRole
 from config import limits
-from notifications import selectors, services
-from notifications.models import DeadlineState, LegalTerm, Notice, NoticeChannel
+from notifications import selectors
+from notifications.services import clocks, notices
+from notifications.models import RECORDABLE_EVENTS, DeadlineState, LegalTerm, Notice, NoticeChannel
 
 # --- Choice fields named in the schema ------------------------------------------
 # "channel", "role" and agency kinds also appear in the cases and agencies APIs with
@@ -166,7 +167,7 @@ class NoticeCreateSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.Serializer):
-    event = serializers.ChoiceField([(e.value, e.label) for e in services.RECORDABLE_EVENTS])
+    event = serializers.ChoiceField([(e.value, e.label) for e in RECORDABLE_EVENTS])
     at = serializers.DateTimeField(allow_null=True, default=None, help_text="Defaults to now.")
 
 
@@ -218,7 +219,7 @@ class CaseNoticesApi(APIView):
             data["represents"] = new_representative.pop("represents")
             data["new_representative"] = PartyInput(role=PartyRole.LEGAL_REPRESENTATIVE, is_minor=False,
                                                     **new_representative)
-        notice = services.notice_send(user=request.user, case=case, **data)
+        notice = notices.notice_send(user=request.user, case=case, **data)
         notice.warnings = selectors.notice_channel_warnings(notice)
         return Response(NoticeCreatedSerializer(notice).data, status=status.HTTP_201_CREATED)
 
@@ -237,7 +238,7 @@ class CaseEventsApi(APIView):
         case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.case_event_record(user=request.user, case=case, **serializer.validated_data)
+        clocks.case_event_record(user=request.user, case=case, **serializer.validated_data)
         return Response(DeadlineSerializer(selectors.case_deadlines(case), many=True).data)
 
 
@@ -256,7 +257,7 @@ class DeadlineWaiveApi(APIView):
         case_get_for_user(request.user, deadline.case_id)
         serializer = WaiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        deadline = services.deadline_waive(user=request.user, deadline=deadline, **serializer.validated_data)
+        deadline = clocks.deadline_waive(user=request.user, deadline=deadline, **serializer.validated_data)
         return Response(DeadlineSerializer(deadline).data)
 
 
@@ -286,5 +287,5 @@ class InboxAcknowledgeApi(APIView):
     )
     def post(self, request, pk):
         notice = selectors.inbox_notice_get(request.user, pk)
-        services.notice_acknowledge(user=request.user, notice=notice)
+        notices.notice_acknowledge(user=request.user, notice=notice)
         return Response(InboxNoticeSerializer(selectors.inbox_notice_get(request.user, pk)).data)

@@ -22,7 +22,8 @@ from cases import permissions
 from cases.selectors import case_get_for_user, case_read
 from config.errors import InputError, errors_to_form
 from notifications import messages as notification_messages
-from notifications import selectors, services
+from notifications import selectors
+from notifications.services import clocks, notices, outbox
 from notifications.forms import EventForm, NoticeForm, WaiveForm, representative_label
 from notifications.models import OPEN_STATES
 
@@ -53,7 +54,7 @@ def case_clocks_context(user, case, *, with_identity: bool, notice_form=None, ev
         if form is None and is_open and may_waive_any:
             kind = deadline.rule.responsible_agency_kind
             if kind not in may_waive_by_kind:
-                may_waive_by_kind[kind] = services.can_waive(user, deadline)
+                may_waive_by_kind[kind] = clocks.can_waive(user, deadline)
             if may_waive_by_kind[kind]:
                 form = WaiveForm(deadline_id=deadline.pk)
         deadline_rows.append({
@@ -113,7 +114,7 @@ def notice_new(request, case_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                notice = services.notice_send(
+                notice = notices.notice_send(
                     user=request.user, case=case, channel=data["channel"], sent_at=data["sent_at"],
                     to_agency=data["to_agency"], to_party=data["to_party"],
                     new_representative=data["new_representative"], represents=data["represents"],
@@ -135,7 +136,7 @@ def event_new(request, case_id):
         form = EventForm(request.POST, events=selectors.recordable_events(case))
         if form.is_valid():
             try:
-                services.case_event_record(user=request.user, case=case, event=form.cleaned_data["event"],
+                clocks.case_event_record(user=request.user, case=case, event=form.cleaned_data["event"],
                                            at=form.cleaned_data["at"])
             except InputError as err:
                 errors_to_form(form, err.errors, form.SERVICE_FIELDS)
@@ -154,7 +155,7 @@ def deadline_waive(request, pk):
         form = WaiveForm(request.POST, deadline_id=deadline.pk)
         if form.is_valid():
             try:
-                services.deadline_waive(user=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
+                clocks.deadline_waive(user=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
             except InputError as err:
                 errors_to_form(form, err.errors, form.SERVICE_FIELDS)
             else:
@@ -177,7 +178,7 @@ def inbox(request):
 def inbox_acknowledge(request, pk):
     notice = selectors.inbox_notice_get(request.user, pk)
     try:
-        services.notice_acknowledge(user=request.user, notice=notice)
+        notices.notice_acknowledge(user=request.user, notice=notice)
     except InputError as err:
         # Only when the user left the agency between the page and the click.
         if request.htmx:
@@ -202,5 +203,5 @@ def bell(request):
     recent = selectors.recent_messages(request.user)
     rows = [{"message": m, "headline": notification_messages.headline(m), "is_new": m.read_at is None}
             for m in recent]
-    services.outbox_mark_read(user=request.user, message_ids=[m.pk for m in recent if m.read_at is None])
+    outbox.outbox_mark_read(user=request.user, message_ids=[m.pk for m in recent if m.read_at is None])
     return render(request, "notifications/bell.html", {"rows": rows})

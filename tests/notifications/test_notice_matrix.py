@@ -21,7 +21,7 @@ from cases.services import PartyInput
 from conftest import make_parties
 from notifications.models import Deadline, DeadlineState, Notice, NoticeRoute, OutboxMessage
 from notifications.selectors import notice_options, unread_count
-from notifications.services import notice_acknowledge, notice_send
+from notifications.services.notices import notice_acknowledge, notice_send
 from tests.api.clients import client_for
 
 pytestmark = pytest.mark.django_db

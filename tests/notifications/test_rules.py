@@ -14,9 +14,9 @@ from config.errors import InputError
 from notifications.models import (
     Deadline, DeadlineRule, DeadlineState, Escalation, Notice, OutboxMessage, OutgoingCounter,
 )
-from notifications.services import (
-    case_event_record, deadline_waive, deadlines_sweep, notice_send,
-)
+from notifications.services.clocks import case_event_record, deadline_waive
+from notifications.services.notices import notice_send
+from notifications.services.sweep import deadlines_sweep
 from privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
