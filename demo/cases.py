@@ -110,7 +110,7 @@ CASES = [
         parties=(child("victim", "Оспанов", "Нұрдәулет", "Ержанұлы", D(2015, 3, 14), "5В"),
                  parent("Оспанова", "Динара", "Маратқызы", 0, "+77010000101"),
                  child("witness", "Бекова", "Інкәр", "Асланқызы", D(2015, 7, 2), "5В")),
-        note="new: four one-hour notice clocks pending, the head reminded at half time",
+        note="new: the one-hour notice clocks pending, the head and the coordinator reminded at half time",
     ),
     DemoCase(
         key="kz-notified", school="kz-school-1", filed_by="kz-coordinator",
