@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership
+from agencies.numbering import next_number
 from cases.models import Case, Party
 from cases.services import PartyInput, case_share_with_agency, party_add
 from cases.vocabulary import PartyRole
@@ -25,11 +26,8 @@ from privacy.models import AuditAction
 
 
 def _next_outgoing_number(agency: Agency, year: int) -> str:
-    OutgoingCounter.objects.bulk_create([OutgoingCounter(agency=agency, year=year)], ignore_conflicts=True)
-    counter = OutgoingCounter.objects.select_for_update().get(agency=agency, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{agency.code.upper()}/{year}/{counter.last_number:04d}"
+    """The agency's next outgoing number of the year (KZ §23), e.g. KZ-SCHOOL-1/2026/0007."""
+    return f"{agency.code.upper()}/{year}/{next_number(OutgoingCounter, agency=agency, year=year):04d}"
 
 
 def _notice_errors(*, options, case: Case, channel: str, sent_at: dt.datetime, to_agency, to_party,
