@@ -23,6 +23,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/childsafe_bench"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/8"  # db 0 belongs to others
 BENCH_PASSWORD = "bench-pass-2026"
+VAR_DIR = BASE_DIR / "var" / "bench"  # the benchmarks' keys, broker files and worker logs
 
 
 # --- Environment, database -------------------------------------------------------------------
@@ -256,7 +257,18 @@ def write_section(path: Path, heading: str, text: str) -> None:
     path.write_text("\n\n".join(kept) + "\n")
 
 
-def machine_info() -> dict:
+def fresh_database(*, database_url: str, broker_url: str = DEFAULT_BROKER_URL, log=print) -> dict:
+    """Every benchmark's start: its own environment, its database recreated and migrated, Django
+    set up. Returns the environment for the workers it may start."""
+    env = configure(database_url=database_url, broker_url=broker_url, var_dir=VAR_DIR)
+    log(f"Recreating {database_url} and migrating ...")
+    recreate_database(database_url)
+    django_setup()
+    return env
+
+
+def machine_info(command: str = "") -> dict:
+    """Where and when the figures were measured, the load average at the start and the command."""
     import celery
     import django
 
@@ -273,6 +285,8 @@ def machine_info() -> dict:
         "postgresql": sql("SHOW server_version")[0][0],
         "python": platform.python_version(),
         "django": django.get_version(),
+        "load": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "command": command,
         "celery": celery.__version__,
         "host": platform.node(),
     }

@@ -511,18 +511,12 @@ def main(argv=None) -> int:
     # DRF's per-user throttle (600/minute by default) would answer 429 to one benchmark reader;
     # it still runs on every request, with a rate no reader reaches.
     os.environ["API_THROTTLE_USER"] = UNREACHED_RATE
-    _lib.configure(database_url=args.database_url, broker_url=_lib.DEFAULT_BROKER_URL,
-                   var_dir=_lib.BASE_DIR / "var" / "bench")
-    log(f"Recreating {args.database_url} and migrating ...")
-    _lib.recreate_database(args.database_url)
-    _lib.django_setup()
+    _lib.fresh_database(database_url=args.database_url, log=log)
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
     install_plain_view()
-    info = _lib.machine_info()
-    info["load"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    info["command"] = "bench/audit.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    info = _lib.machine_info("bench/audit.py " + " ".join(sys.argv[1:] if argv is None else argv))
     log(f"Filing {args.cases} cases through the service (load average {info['load']}) ...")
     cases = seed(args.cases)
     ids = sweep_rows()

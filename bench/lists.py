@@ -270,11 +270,7 @@ def main(argv=None) -> int:
         levels = [int(n) for n in args.levels.split(",")]
 
     began = time.perf_counter()
-    _lib.configure(database_url=args.database_url, broker_url=_lib.DEFAULT_BROKER_URL,
-                   var_dir=_lib.BASE_DIR / "var" / "bench")
-    log(f"Recreating {args.database_url} and migrating ...")
-    _lib.recreate_database(args.database_url)
-    _lib.django_setup()
+    _lib.fresh_database(database_url=args.database_url, log=log)
     from django.test.utils import setup_test_environment
 
     import _generate
@@ -282,9 +278,7 @@ def main(argv=None) -> int:
 
     setup_test_environment()
     install_bare_view()
-    info = _lib.machine_info()
-    info["load"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    info["command"] = "bench/lists.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    info = _lib.machine_info("bench/lists.py " + " ".join(sys.argv[1:] if argv is None else argv))
     load_demo(password=_lib.BENCH_PASSWORD)
     gen = _generate.Generator()
     gen.add_cases(school="kz-school-1", count=TEACHER_CASES, newest=gen.now - dt.timedelta(days=12 * 365),

@@ -345,11 +345,7 @@ def main(argv=None) -> int:
     catch_up_count = args.catch_up if args.catch_up is not None else (2_000 if args.quick else 10_000)
 
     began = time.perf_counter()
-    var_dir = _lib.BASE_DIR / "var" / "bench"
-    env = _lib.configure(database_url=args.database_url, broker_url=args.broker_url, var_dir=var_dir)
-    log(f"Recreating {args.database_url} and migrating ...")
-    _lib.recreate_database(args.database_url)
-    _lib.django_setup()
+    env = _lib.fresh_database(database_url=args.database_url, broker_url=args.broker_url, log=log)
     from django.conf import settings
 
     interval = args.sweep_interval or settings.SWEEP_INTERVAL_SECONDS
@@ -362,7 +358,6 @@ def main(argv=None) -> int:
                 "or pass --no-lateness.")
             return 2
     info = _lib.machine_info()
-    info["load"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
     log(f"Filing {CASES} cases through the service ...")
     _lib.seed_cases(CASES, progress=log)
@@ -372,7 +367,7 @@ def main(argv=None) -> int:
     lateness = None
     if not args.no_lateness:
         log("2. Lateness with a real worker and beat")
-        lateness = bench_lateness(env, var_dir, count=lateness_count, interval=interval,
+        lateness = bench_lateness(env, _lib.VAR_DIR, count=lateness_count, interval=interval,
                                   broker_url=args.broker_url)
     catch_up = None
     if catch_up_count:  # after the lateness run: its outbox backlog would delay that run's deliveries
