@@ -347,7 +347,7 @@ class NoticeRoute(models.Model):
 
     The matrix is data, like the deadline rules (DESIGN §1): shipped for KZ and UA by a
     data migration, edited in the admin, read by ``selectors.notice_options`` for both
-    the forms' choices and ``services.notice_send``'s check.
+    the forms' choices and ``services.notices.notice_send``'s check.
     """
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="notice_routes")

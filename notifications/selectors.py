@@ -78,7 +78,7 @@ class NoticeOptions:
 
 def notice_options(user, case: Case) -> NoticeOptions:
     """The one reading of the notice matrix (``NoticeRoute``): the browser form's choices and
-    ``services.notice_send``'s check both come from here, so no interface offers or accepts
+    ``services.notices.notice_send``'s check both come from here, so no interface offers or accepts
     a recipient the protocol does not provide for (a school is never one)."""
     sender = notice_sender(user, case)
     if sender is None:
@@ -156,7 +156,7 @@ def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Res
 
 
 def user_is_head_somewhere(user) -> bool:
-    """Only heads may waive (services.can_waive); lets a page skip the per-deadline check."""
+    """Only heads may waive (services.clocks.can_waive); lets a page skip the per-deadline check."""
     return Membership.objects.filter(user=user, role=StaffRole.HEAD).exists()
 
 
