@@ -120,12 +120,17 @@ class StaffRole(models.TextChoices):
     TEACHER = "teacher", _("Teacher")
     COMMISSION_SECRETARY = "commission_secretary", _("Commission secretary")
     OFFICER = "officer", _("Officer")
+    # The officer on duty who takes in and hands out an agency's cases (issue #9).
+    DUTY_OFFICER = "duty_officer", _("Duty officer")
 
 
 # Roles whose holders work every case of their school (issue: foundation).
 SCHOOL_CASE_TEAM_ROLES = frozenset(
     {StaffRole.HEAD, StaffRole.COORDINATOR, StaffRole.PSYCHOLOGIST, StaffRole.SOCIAL_PEDAGOGUE}
 )
+# Roles that hand out an agency's cases to its officers (issue #9): the head and the duty officer;
+# in a school, the head and the protection coordinator.
+ASSIGNING_ROLES = frozenset({StaffRole.HEAD, StaffRole.DUTY_OFFICER, StaffRole.COORDINATOR})
 # Roles that may file a report for their school.
 SCHOOL_INTAKE_ROLES = SCHOOL_CASE_TEAM_ROLES | {StaffRole.CLASS_TEACHER, StaffRole.TEACHER}
 OMBUDSMAN_KINDS = frozenset({AgencyKind.NATIONAL_OMBUDSMAN, AgencyKind.REGIONAL_OMBUDSMAN,

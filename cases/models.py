@@ -205,8 +205,10 @@ class CaseAccess(models.Model):
     The lists' own copy of guardian's view grants, ordered like the lists (DESIGN §4):
     a page is an index range per grantee, merged. Written in the same transaction
     as the guardian grant (cases.permissions), never by hand. ``received_at``,
-    ``status``, ``is_urgent`` and ``is_overdue`` are copies of the case's own, so
-    that the list filters stay inside the index.
+    ``status``, ``is_urgent``, ``is_overdue`` and ``kind_codes`` are copies of the
+    case's own, so that the list filters stay inside the index. A group row also
+    says who in that agency holds the case (``assignee``): "my cases" is the
+    assignee's range, "unassigned" a partial range of the group.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -218,6 +220,13 @@ class CaseAccess(models.Model):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     is_urgent = models.BooleanField(default=False)
     is_overdue = models.BooleanField(default=False)
+    # The case's kinds as ",bullying,violence,": the kind filter reads it inside the grantee's
+    # range (every kind is common enough that a page fills after a short scan).
+    kind_codes = models.CharField(max_length=200, default="", db_default="")
+    # Who in the grantee agency holds the case (issue #9: assignment); on group rows only.
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -238,6 +247,11 @@ class CaseAccess(models.Model):
             _access_index("user", when=Q(is_urgent=True), name="case_access_user_urgent_idx"),
             _access_index("group", when=Q(is_overdue=True), name="case_access_group_overdue_idx"),
             _access_index("user", when=Q(is_overdue=True), name="case_access_user_overdue_idx"),
+            # "My cases": one range of the assignee's rows, whatever agency they hold them for.
+            models.Index(fields=["assignee", "-received_at", "-case"], condition=Q(assignee__isnull=False),
+                         name="case_access_assignee_idx"),
+            # "Unassigned": each of the user's agency groups' rows that nobody holds yet.
+            _access_index("group", when=Q(assignee__isnull=True), name="case_access_unassigned_idx"),
         ]
 
     def __str__(self):

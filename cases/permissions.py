@@ -23,11 +23,16 @@ CASE_TEAM_PERMS = (VIEW, VIEW_IDENTITY, CHANGE)
 SHARED_AGENCY_PERMS = (VIEW, VIEW_IDENTITY)
 
 
+def kind_codes(kinds) -> str:
+    """The access row's copy of the case's kinds, searchable as ``,kind,``."""
+    return "," + ",".join(sorted(kinds)) + "," if kinds else ""
+
+
 def _access_add(case: Case, **grantee) -> None:
     # ON CONFLICT DO NOTHING: granting twice (a second notice to the same agency) is a no-op.
     CaseAccess.objects.bulk_create([CaseAccess(
         case=case, received_at=case.received_at, status=case.status, is_urgent=case.is_urgent,
-        is_overdue=case.is_overdue, **grantee,
+        is_overdue=case.is_overdue, kind_codes=kind_codes(case.kinds), **grantee,
     )], ignore_conflicts=True)
 
 
@@ -67,7 +72,13 @@ def has_case_perm(user, codename: str, case: Case) -> bool:
 def access_sync(case: Case) -> None:
     """Copy the case's list columns into its access rows, after the case changed them."""
     CaseAccess.objects.filter(case_id=case.pk).update(
-        received_at=case.received_at, status=case.status, is_urgent=case.is_urgent, is_overdue=case.is_overdue)
+        received_at=case.received_at, status=case.status, is_urgent=case.is_urgent, is_overdue=case.is_overdue,
+        kind_codes=kind_codes(case.kinds))
+
+
+def access_assign(case: Case, group, assignee, at) -> None:
+    """Record who in the agency of ``group`` holds the case (None: nobody)."""
+    CaseAccess.objects.filter(case_id=case.pk, group=group).update(assignee=assignee, assigned_at=at)
 
 
 def grantees(user) -> tuple[int | None, list[int]]:

@@ -65,6 +65,10 @@ class CaseListFilters:
     status: str = ""
     urgent: bool = False
     overdue: bool = False
+    kind: str = ""
+    # Issue #9: the cases the user holds for their agency, or those nobody in it holds yet.
+    mine: bool = False
+    unassigned: bool = False
 
 
 def case_list_visible_to(user, *, filters: CaseListFilters | None = None):
@@ -78,6 +82,13 @@ def case_list_visible_to(user, *, filters: CaseListFilters | None = None):
         qs = qs.filter(is_urgent=True)
     if filters.overdue:
         qs = qs.filter(is_overdue=True)
+    if filters.kind:
+        qs = qs.filter(access__kind_codes__contains=f",{filters.kind},").distinct()
+    if filters.mine:
+        qs = qs.filter(access__assignee=user)
+    if filters.unassigned:
+        qs = qs.filter(access__group__isnull=False, access__assignee__isnull=True,
+                       access__group__in=user.groups.all()).distinct()
     return qs
 
 
@@ -132,6 +143,11 @@ def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after
         where.append("is_urgent")
     if filters.overdue:
         where.append("is_overdue")
+    if filters.kind:
+        where.append("kind_codes LIKE %s")
+        params.append(f"%,{filters.kind},%")
+    if filters.unassigned:
+        where.append("assignee_id IS NULL")
     if after:
         where.append("(received_at, case_id) < (%s, %s)")
         # As the database stores them (SQLite: naive UTC text and hex, PostgreSQL: native types).
@@ -160,9 +176,16 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
     if user_id is None:
         return [], None
     after, limit = keyset.cursor_decode(cursor, uuid.UUID), size + 1
-    ranges = [_grantee_range("user_id", user_id, filters, after, limit, "by_user")]
-    ranges += [_grantee_range("group_id", group_id, filters, after, limit, f"by_group_{i}")
-               for i, group_id in enumerate(group_ids)]
+    if filters.mine:
+        # One range: the rows the user holds, whichever of their agencies they hold them for.
+        ranges = [_grantee_range("assignee_id", user_id, filters, after, limit, "by_assignee")]
+    else:
+        # "Unassigned" is about an agency's rows; a user's personal grants are never assigned.
+        ranges = [] if filters.unassigned else [_grantee_range("user_id", user_id, filters, after, limit, "by_user")]
+        ranges += [_grantee_range("group_id", group_id, filters, after, limit, f"by_group_{i}")
+                   for i, group_id in enumerate(group_ids)]
+    if not ranges:
+        return [], None
     page_sql = (
         "SELECT case_id FROM (SELECT DISTINCT case_id, received_at FROM ("
         + " UNION ALL ".join(sql for sql, _ in ranges)

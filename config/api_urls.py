@@ -31,6 +31,10 @@ v1 = [
     path("meetings/<int:meeting_id>/attendance/", MeetingAttendanceApi.as_view(), name="api-meeting-attendance"),
     path("meetings/<int:meeting_id>/votes/", MeetingVotesApi.as_view(), name="api-meeting-votes"),
     path("meetings/<int:meeting_id>/minutes/", MeetingMinutesApi.as_view(), name="api-meeting-minutes"),
+    path("", include("casework.api_urls")),
+    path("", include("evidence.api_urls")),
+    path("", include("support.api_urls")),
+    path("", include("directory.api_urls")),
 ]
 
 urlpatterns = [

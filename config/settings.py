@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "commission",
+    "casework",
+    "evidence",
+    "support",
+    "directory",
     "demo",
 ]
 

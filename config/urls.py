@@ -15,6 +15,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("commission/", include("commission.urls")),
+    path("", include("casework.urls")),
+    path("", include("evidence.urls")),
+    path("", include("support.urls")),
+    path("", include("directory.urls")),
     path("", include("notifications.urls")),
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
 ]
