@@ -15,6 +15,8 @@ NOTICE_RECEIVED = "notice_received"
 DEADLINE_REMINDER = "deadline_reminder"
 DEADLINE_BREACHED = "deadline_breached"
 MEETING_SCHEDULED = "meeting_scheduled"
+# Issue #9: a case was given to the recipient in one of their agencies (params: the agency's code).
+CASE_ASSIGNED = "case_assigned"
 
 
 def case_link(case) -> str:
@@ -41,6 +43,12 @@ def headline(message) -> str:
     if message.subject_key == MEETING_SCHEDULED:
         return _("Case %(reference)s is on the agenda of the commission meeting on %(starts)s") % {
             "reference": case.reference, "starts": _local(params["starts_at"], case)}
+    if message.subject_key == CASE_ASSIGNED:
+        from agencies.models import Agency
+
+        agency = Agency.objects.filter(code=params.get("agency")).first()
+        return _("Case %(reference)s was assigned to you in %(agency)s") % {
+            "reference": case.reference, "agency": agency.name if agency else params.get("agency", "")}
     rule = DeadlineRule.objects.filter(code=params.get("rule")).first()
     values = {"reference": case.reference, "rule": rule.name if rule else params.get("rule", ""),
               "due": _local(params["due_at"], case) if params.get("due_at") else ""}
