@@ -6,6 +6,7 @@ fetched through ``case_get_for_user``, so a case the user may not see (or, for
 writes, may not change) is a 404, exactly like one that does not exist.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import BasePagination
@@ -190,8 +191,15 @@ class CaseListFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(CaseStatus.choices, required=False, help_text="Only cases in this status.")
     urgent = serializers.BooleanField(default=False, help_text="Only urgent cases.")
     overdue = serializers.BooleanField(default=False, help_text="Only cases with a breached statutory clock.")
+    kind = serializers.ChoiceField(Kind.choices, required=False, help_text="Only cases of this kind.")
+    mine = serializers.BooleanField(default=False, help_text="Only the cases you hold for your agency.")
+    unassigned = serializers.BooleanField(
+        default=False, help_text="Only the cases your agencies hold that nobody in them holds yet.")
 
     def validate(self, attrs):
+        if attrs["mine"] and attrs["unassigned"]:
+            raise serializers.ValidationError(
+                {"unassigned": [_("Choose either your own cases or the unassigned ones, not both.")]})
         return CaseListFilters(**attrs)
 
 

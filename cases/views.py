@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.selectors import schools_for_intake
 from cases import selectors
 from cases.forms import PARTY_FIELD_BY_INPUT, CaseForm, PartyFormSet, is_blank_party
 from cases.services import ScreeningInput, case_register, case_register_errors
-from cases.vocabulary import CaseStatus
+from cases.vocabulary import CaseStatus, Kind
 from cases.warning_signs import Sign
 from config.errors import InputError, errors_to_form
 
@@ -28,19 +29,39 @@ def _get_case_for_user(request, case_id, perm="view_case"):
     return selectors.case_get_for_user(request.user, case_id, perm=perm)
 
 
+def _list_filters(request) -> selectors.CaseListFilters:
+    """The list's filters from the query; a value it does not know is ignored (the list unfiltered)."""
+    get = request.GET
+    status, kind = get.get("status", ""), get.get("kind", "")
+    mine = get.get("mine") == "1"
+    return selectors.CaseListFilters(
+        status=status if status in CaseStatus.values else "",
+        urgent=get.get("urgent") == "1", overdue=get.get("overdue") == "1",
+        kind=kind if kind in Kind.values else "",
+        # Issue #9: "my cases" and "unassigned" are two tabs of one list, never both at once.
+        mine=mine, unassigned=not mine and get.get("unassigned") == "1",
+    )
+
+
+def _list_query(filters: selectors.CaseListFilters, **changes) -> str:
+    values = {"status": filters.status, "urgent": int(filters.urgent), "overdue": int(filters.overdue),
+              "kind": filters.kind, "mine": int(filters.mine), "unassigned": int(filters.unassigned), **changes}
+    return urlencode({k: v for k, v in values.items() if v})
+
+
 @login_required
 def case_list(request):
-    status = request.GET.get("status", "")
-    filters = selectors.CaseListFilters(
-        status=status if status in CaseStatus.values else "",
-        urgent=request.GET.get("urgent") == "1", overdue=request.GET.get("overdue") == "1",
-    )
+    filters = _list_filters(request)
     rows, next_cursor = selectors.case_page(request.user, filters=filters, cursor=request.GET.get("cursor"),
                                             size=PAGE_SIZE)
+    tabs = [
+        (_("All"), _list_query(filters, mine=0, unassigned=0), not (filters.mine or filters.unassigned)),
+        (_("My cases"), _list_query(filters, mine=1, unassigned=0), filters.mine),
+        (_("Unassigned"), _list_query(filters, mine=0, unassigned=1), filters.unassigned),
+    ]
     return render(request, "cases/case_list.html", {
-        "cases": rows, "next_cursor": next_cursor, "urgent": filters.urgent,
-        "filter_query": urlencode({k: v for k, v in (("status", filters.status), ("urgent", int(filters.urgent)),
-                                                     ("overdue", int(filters.overdue))) if v}),
+        "cases": rows, "next_cursor": next_cursor, "urgent": filters.urgent, "filters": filters,
+        "filter_query": _list_query(filters), "tabs": tabs, "kinds": Kind.choices,
         "can_file": schools_for_intake(request.user).exists(),
     })
 

@@ -2,9 +2,11 @@
 
 from django import template
 
+from casework.views.assignment import case_assignment_context
+
 register = template.Library()
 
 
 @register.inclusion_tag("casework/_case_assignment.html", takes_context=True)
 def case_assignment(context, case):
-    return {"case": case, "request": context["request"]}
+    return case_assignment_context(context["request"].user, case)
