@@ -31,6 +31,9 @@ class StartEvent(models.TextChoices):
     # KZ §19.5: the police learn of violence by a parent, guardian or relative.
     POLICE_NOTIFIED_OF_FAMILY_VIOLENCE = "police_notified_of_family_violence", _(
         "Police notified of a case whose alleged perpetrator is a parent or relative")
+    # Support plans (KZ §39–§41, UA IV.3): an item with a due date, a plan with a review date.
+    PLAN_ITEM_ADDED = "plan_item_added", _("Support plan item added")
+    PLAN_REVIEW_SCHEDULED = "plan_review_scheduled", _("Support plan review scheduled")
 
 
 class SatisfyEvent(models.TextChoices):
@@ -42,6 +45,8 @@ class SatisfyEvent(models.TextChoices):
     MEETING_HELD = "meeting_held", _("Commission meeting held")
     MEETING_NOTICE_SENT = "meeting_notice_sent", _("Meeting notice sent")
     DECISION_RECORDED = "decision_recorded", _("Commission decision recorded")
+    PLAN_ITEM_DONE = "plan_item_done", _("Support plan item done")
+    PLAN_REVIEWED = "plan_reviewed", _("Support plan reviewed")
 
 
 # Facts a person records on a case page, and whether each starts or satisfies clocks.
@@ -61,6 +66,9 @@ class ClockKind(models.TextChoices):
     ELAPSED = "elapsed", _("Elapsed time")
     WORKING_DAYS = "working_days", _("Working days")
     CUTOFF_DAY_BEFORE = "cutoff_day_before", _("Cut-off time on the day before")
+    # Due at the end of a date a person set (a plan item's due date, a plan's next review),
+    # in the case's local time: the clock's length is the object's, not the rule's.
+    GIVEN_DATE = "given_date", _("End of a given date")
 
 
 class Anchor(models.TextChoices):
@@ -152,6 +160,8 @@ class DeadlineRule(models.Model):
                             self.working_days) % {"count": self.working_days}
         if self.clock == ClockKind.CUTOFF_DAY_BEFORE and self.cutoff_time:
             return gettext("by %(time)s on the day before") % {"time": self.cutoff_time.strftime("%H:%M")}
+        if self.clock == ClockKind.GIVEN_DATE:
+            return gettext("by the date set in the plan")
         return ""
 
     @property
@@ -214,6 +224,13 @@ class Deadline(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     # Free-form key of the starting object, e.g. a meeting id, for rules started more than once.
     subject = models.CharField(max_length=64, blank=True, default="")
+    # Who answers for this one clock when it is not the rule's agency kind and role: a support
+    # plan item's owner agency and owner person (support.clocks). Reminders go to the person,
+    # the breach up the ladder from that agency (notifications.services.sweep).
+    responsible_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="+")
+    responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["due_at"]

@@ -31,6 +31,18 @@ def _notice(code, jurisdiction, minutes, targets, source, names, ladder, *, lega
                 reminder_points=REMINDERS, escalation_ladder=ladder)
 
 
+# A support plan's clocks: the due time is a date set on the item or the plan (clock
+# "given_date"); the school answers for the plan unless the item names another owner agency.
+PLAN_LADDER = ["responsible", "agency_head"]
+
+
+def _plan(code, jurisdiction, start, satisfy, source, names, *, role, legal_term="stated"):
+    return dict(code=code, jurisdiction=jurisdiction, names=names, source=source, start_event=start,
+                anchor="start_event", satisfy_event=satisfy, clock="given_date", legal_term=legal_term,
+                responsible_agency_kind="school", responsible_role=role, reminder_points=REMINDERS,
+                escalation_ladder=PLAN_LADDER)
+
+
 RULES = [
     _notice("kz.guardianship_notice", "KZ", 1 * HOUR, ["guardianship"], "KZ §21", _names(
         "Notify the guardianship authority", "Қорғаншылық органын хабардар ету",
@@ -145,6 +157,31 @@ RULES = [
         start_event="case_received", anchor="case_received", satisfy_event="decision_recorded",
         clock="working_days", working_days=10, responsible_agency_kind="school", responsible_role="head",
         reminder_points=REMINDERS, escalation_ladder=UA_LADDER),
+    # Support plans (SPEC H1–H3, H6). An item is due at the end of the date its plan sets; the
+    # reminder and the breach reach the item's owner person and agency (Deadline.responsible_*),
+    # not every member of the rule's kind. Overdue help climbs to the owner agency's head only.
+    _plan("kz.support_item", "KZ", "plan_item_added", "plan_item_done", "KZ §39, §40, §41", _names(
+        "Carry out a support plan item", "Қолдау жоспарының тармағын орындау",
+        "Выполнить пункт плана поддержки", "Виконати пункт плану підтримки"),
+        role="psychologist"),
+    # UA IV.3: the commission assesses the parties' needs for services and measures and monitors
+    # their effectiveness; IV.10: the chair controls the execution of its decision.
+    _plan("ua.support_item", "UA", "plan_item_added", "plan_item_done", "UA IV.3, IV.10", _names(
+        "Carry out a support plan item", "Қолдау жоспарының тармағын орындау",
+        "Выполнить пункт плана поддержки", "Виконати пункт плану підтримки"),
+        role="psychologist"),
+    # KZ §37, §39: the plan of help is the child's individual plan; the law sets no review term,
+    # so the protocol reviews it like the UA plan, by the date the plan sets (default 6 months).
+    _plan("kz.support_review", "KZ", "plan_review_scheduled", "plan_reviewed", "KZ §37, §39", _names(
+        "Review the support plan", "Қолдау жоспарын қайта қарау",
+        "Пересмотреть план поддержки", "Переглянути план підтримки"),
+        role="coordinator", legal_term="unspecified"),
+    # UA V.4: "моніторингу (за потреби, але не рідше одного разу на півріччя)" — monitoring at
+    # least once per half-year; UA IV.3: monitoring of the services and correcting them.
+    _plan("ua.support_review", "UA", "plan_review_scheduled", "plan_reviewed", "UA IV.3, V.4", _names(
+        "Review the support plan", "Қолдау жоспарын қайта қарау",
+        "Пересмотреть план поддержки", "Переглянути план підтримки"),
+        role="coordinator"),
 ]
 
 

@@ -50,6 +50,11 @@ def notice_sender(user, case: Case) -> Agency | None:
     worker the user is, e.g. a police officer (KZ §19.5). Ombudsman offices work no cases.
     """
     if permissions.has_case_perm(user, permissions.CHANGE, case):
+        # A case an agency opened: its case workers send for the agency (the school, once linked,
+        # for its own staff).
+        if case.is_agency_intake and (case.school_id is None or not user.memberships.filter(
+                agency_id=case.school_id).exists()):
+            return case.intake_agency
         return case.school
     notified = Notice.objects.filter(case=case, to_agency_id=OuterRef("agency_id"))
     memberships = (Membership.objects.filter(user=user, agency__jurisdiction_id=case.jurisdiction_id)
@@ -137,14 +142,18 @@ def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Res
     by_kind: dict[str, list[Agency]] = {}
     for agency in Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind__in=kinds).order_by("name"):
         by_kind.setdefault(agency.kind, []).append(agency)
+    # A support plan item's clock names its owner agency (support.clocks).
+    owners = {a.pk: a for a in Agency.objects.filter(pk__in={d.responsible_agency_id for d in deadlines} - {None})}
     result = {}
     for deadline in deadlines:
         rule = deadline.rule
-        if rule.responsible_agency_kind == AgencyKind.SCHOOL:
+        if deadline.responsible_agency_id in owners:
+            agencies = [owners[deadline.responsible_agency_id]]
+        elif rule.responsible_agency_kind == AgencyKind.SCHOOL:
             agencies = [case.school]
         else:
             candidates = by_kind.get(rule.responsible_agency_kind, [])
-            regional = [a for a in candidates if a.region_id in (case.school.region_id, None)]
+            regional = [a for a in candidates if a.region_id in (case.home_agency.region_id, None)]
             agencies = regional or candidates
         result[deadline.pk] = Responsible(
             agency_kind=rule.responsible_agency_kind,

@@ -40,8 +40,10 @@ SWEEP_BATCH = 200
 
 def _ladder_key(deadline: Deadline, steps) -> tuple:
     # Everything the recipients depend on: the rule (responsible kind and role), the case's
-    # school (its region and jurisdiction) and the steps of the ladder.
-    return deadline.rule_id, deadline.case.school_id, tuple(steps)
+    # school (its region and jurisdiction), the steps of the ladder, and the clock's own
+    # responsible agency and person where it names them (a support plan item's owner).
+    return (deadline.rule_id, deadline.case.school_id or deadline.case.intake_agency_id, tuple(steps), deadline.responsible_agency_id,
+            deadline.responsible_user_id)
 
 
 def ladder_recipients_many(items) -> dict[tuple, list[tuple[int, str]]]:
@@ -51,9 +53,12 @@ def ladder_recipients_many(items) -> dict[tuple, list[tuple[int, str]]]:
     in a case's region and the whole jurisdiction's answer): the agencies concerned,
     then their active members.
     """
-    wanted = {}
+    wanted, owners = {}, {}
     for deadline, steps in items:
-        wanted.setdefault(_ladder_key(deadline, steps), (deadline.rule, deadline.case.school, tuple(steps)))
+        key = _ladder_key(deadline, steps)
+        # A case an agency opened has no school: its place is the intake agency's.
+        wanted.setdefault(key, (deadline.rule, deadline.case.home_agency, tuple(steps)))
+        owners[key] = (deadline.responsible_agency_id, deadline.responsible_user_id)
     if not wanted:
         return {}
     places, kinds = set(), set()
@@ -87,17 +92,22 @@ def ladder_recipients_many(items) -> dict[tuple, list[tuple[int, str]]]:
         for pk, kind, jurisdiction_id in Agency.objects.filter(q).values_list("pk", "kind", "jurisdiction_id"):
             everywhere[jurisdiction_id, kind].append(pk)
 
-    plans, agency_ids = {}, set()
+    plans, agency_ids, persons = {}, set(), {}
     for key, (rule, school, steps) in wanted.items():
         j, region = school.jurisdiction_id, school.region_id
-        if rule.responsible_agency_kind == AgencyKind.SCHOOL:
+        owner_agency, owner_user = owners[key]
+        if owner_agency:
+            responsible = [owner_agency]
+        elif rule.responsible_agency_kind == AgencyKind.SCHOOL:
             responsible = [school.pk]
         else:
             responsible = (near(j, region, rule.responsible_agency_kind)
                            or everywhere[j, rule.responsible_agency_kind])
         wants = []  # (agency ids, role or None for any role)
         for step in steps:
-            if step == EscalationStep.RESPONSIBLE:
+            if step == EscalationStep.RESPONSIBLE and owner_user:
+                persons[key] = owner_user  # the owner person, whatever their role
+            elif step == EscalationStep.RESPONSIBLE:
                 wants.append((responsible, rule.responsible_role))
             elif step == EscalationStep.AGENCY_HEAD:
                 wants.append((responsible, StaffRole.HEAD))
@@ -115,9 +125,13 @@ def ladder_recipients_many(items) -> dict[tuple, list[tuple[int, str]]]:
     for user_id, agency_id, role, email in Membership.objects.filter(
             agency_id__in=agency_ids, user__is_active=True).values_list("user_id", "agency_id", "role", "user__email"):
         members[agency_id].append((user_id, role, email))
+    person_emails = dict(get_user_model().objects.filter(pk__in=set(persons.values()), is_active=True)
+                         .values_list("pk", "email")) if persons else {}
     result = {}
     for key, wants in plans.items():
         users = {}
+        if persons.get(key) in person_emails:
+            users[persons[key]] = person_emails[persons[key]]
         for ids, role in wants:
             for pk in ids:
                 for user_id, member_role, email in members[pk]:
@@ -194,7 +208,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_B
             moment = now or timezone.now()
             batch = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("rule", "case__school", "case__jurisdiction")
+                .select_related("rule", "case__school", "case__intake_agency", "case__jurisdiction")
                 .filter(state=DeadlineState.PENDING, next_check_at__lte=moment)
                 .order_by("next_check_at")[:batch_size]
             )
