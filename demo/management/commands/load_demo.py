@@ -7,6 +7,7 @@ from django.db import transaction
 from agencies.demo import USERS, load_demo
 from commission.demo import load_commission_demo
 from demo.cases import load_demo_cases, summary_lines
+from directory.demo import load_directory_demo
 
 DEFAULT_PASSWORD = "demo-pass-2026"
 
@@ -23,10 +24,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = load_demo(password=password)
             commission_created = load_commission_demo()
+            directory_added = load_directory_demo()
         self.stdout.write(
             f"Demo data ready ({created['agencies']} agencies and {created['users']} users added"
             f"{', a commission composition' if commission_created else ''})."
         )
+        if directory_added:
+            self.stdout.write(f"Help directory: {directory_added} organisations added.")
         if not options["no_cases"]:
             self._cases()
         self.stdout.write(f"Demo logins (password for all: {password}): " + ", ".join(USERS))
