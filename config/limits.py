@@ -9,8 +9,24 @@ is refused before it is parsed (DRF's parsers do not apply Django's
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``).
 """
 
+import re
+
 FREE_TEXT_MAX_LENGTH = 20_000
 REQUEST_BODY_MAX_BYTES = 1024 * 1024
+# Issue #9 item 7: the routes that take a document upload (evidence.urls, evidence.api_urls)
+# accept a body up to the document size limit (settings.EVIDENCE_MAX_BYTES) plus room for
+# the multipart framing and the form's other fields; every other route keeps the 1 MB.
+UPLOAD_ROUTES = re.compile(r"^/(?:api/v1/)?cases/[0-9a-fA-F-]{36}/documents/(?:new/)?$")
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+def request_body_max_bytes(path: str) -> int:
+    """The largest request body the route at ``path`` accepts."""
+    if UPLOAD_ROUTES.match(path):
+        from django.conf import settings
+
+        return settings.EVIDENCE_MAX_BYTES + UPLOAD_OVERHEAD_BYTES
+    return REQUEST_BODY_MAX_BYTES
 
 # A person's name parts, identity number, class, phone and address: the
 # browser form's limits (cases.forms.PartyForm), the same in the API.

@@ -3,7 +3,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from config.limits import REQUEST_BODY_MAX_BYTES
+from config.limits import request_body_max_bytes
 
 
 class NoStoreMiddleware:
@@ -27,7 +27,8 @@ class NoStoreMiddleware:
 
 
 class RequestBodyLimitMiddleware:
-    """Refuse a request body over ``REQUEST_BODY_MAX_BYTES`` before anything reads it.
+    """Refuse a request body over ``REQUEST_BODY_MAX_BYTES`` (on document upload routes, the
+    document size limit: ``config.limits.request_body_max_bytes``) before anything reads it.
 
     DRF's parsers read the body themselves and do not apply Django's
     ``DATA_UPLOAD_MAX_MEMORY_SIZE``: without this a client could make the app
@@ -44,10 +45,9 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > REQUEST_BODY_MAX_BYTES:
-            message = _("The request is too large: send at most %(size)d KB.") % {
-                "size": REQUEST_BODY_MAX_BYTES // 1024
-            }
+        limit = request_body_max_bytes(request.path)  # larger on the document upload routes
+        if length > limit:
+            message = _("The request is too large: send at most %(size)d KB.") % {"size": limit // 1024}
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -247,6 +247,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=15)
 # UA IV.4, IV.6: a commission meeting opens at its time, or this many minutes before it.
 COMMISSION_OPEN_GRACE_MINUTES = env.int("COMMISSION_OPEN_GRACE_MINUTES", default=15)
+# Reports of one incident from several channels (SPEC §2, multi-channel dedup): a party with the same
+# identity number and incident dates at most this many days apart make a possible duplicate.
+CASE_DUPLICATE_WINDOW_DAYS = env.int("CASE_DUPLICATE_WINDOW_DAYS", default=3)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
@@ -266,6 +269,40 @@ AUDIT_SEAL_MAX_LAG_SECONDS = env.int("AUDIT_SEAL_MAX_LAG_SECONDS", default=300)
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 LOCAL_KEY_FILE = VAR_DIR / "keys" / "field-keys.json"
+
+# Documents and evidence (issue #9 item 7, evidence app). Files are encrypted with
+# the field keys above before they reach the storage. The embedded default keeps
+# them on the file system under var/evidence; EVIDENCE_S3_BUCKET switches to an
+# S3-compatible store (django-storages), with EVIDENCE_S3_ENDPOINT_URL for a
+# non-AWS one (MinIO…) and the usual AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+EVIDENCE_ROOT = Path(env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "evidence")))
+EVIDENCE_S3_BUCKET = env.str("EVIDENCE_S3_BUCKET", default="")
+if EVIDENCE_S3_BUCKET:
+    EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("EVIDENCE_S3_REGION", default="") or None,
+            "location": env.str("EVIDENCE_S3_PREFIX", default="evidence"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    EVIDENCE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_ROOT), "file_permissions_mode": 0o600,
+                    "directory_permissions_mode": 0o700},
+    }
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Sniffed from the bytes, never taken from the client.
+EVIDENCE_ALLOWED_TYPES = env.list(
+    "EVIDENCE_ALLOWED_TYPES", default=["image/jpeg", "image/png", "application/pdf", "text/plain"])
+# An uploaded file stays in memory up to the upload routes' body limit: a plaintext
+# photo of a child is never spooled to a temporary file on disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES + 64 * 1024
 
 # Public base address used in notice links (never in the notice body: data).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

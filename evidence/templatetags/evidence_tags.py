@@ -2,9 +2,14 @@
 
 from django import template
 
+from evidence.views import case_documents_context
+
 register = template.Library()
 
 
 @register.inclusion_tag("evidence/_case_documents.html", takes_context=True)
 def case_documents(context, case):
-    return {"case": case, "request": context["request"]}
+    request = context["request"]
+    context_data = case_documents_context(request.user, case, with_identity=context.get("with_identity", False))
+    context_data["request"] = request
+    return context_data
