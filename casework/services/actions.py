@@ -203,7 +203,8 @@ def action_update(*, user, action: Action, values: dict, reason: str, occurred_a
     spec = registry.REGISTRY[action.kind]
     if partial:
         values = {**action.data, **action.texts, **values}
-    new_time = action.occurred_at if partial and occurred_at in (None, "") else _parse_time(occurred_at)
+    # Left empty, the time stays what it was (not "now", as for a new action).
+    new_time = action.occurred_at if occurred_at in (None, "") else _parse_time(occurred_at)
     data, texts, errors = _clean(spec, values, case=case, strict_keys=strict_keys)
     if new_time != action.occurred_at:
         errors.update(_time_errors(case, new_time))
