@@ -13,11 +13,15 @@ open it).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 from _lib import sql
 
 SCHOOL_TEAM_PERMS = ("view_case", "view_case_identity", "change_case")
+# The kinds a generated case has (bench_new.kind_set indexes these), and the access rows' copy.
+KINDS = (["bullying"], ["bullying", "violence"], ["cyberbullying"], ["domestic_violence"])
+KIND_CODES = ["," + ",".join(sorted(k)) + "," for k in KINDS]
 SHARED_PERMS = ("view_case", "view_case_identity")
 
 
@@ -51,12 +55,13 @@ class Generator:
     def add_cases(self, *, school: str, count: int, newest: dt.datetime, step: dt.timedelta, first: int = 0,
                   filed_by: str, closed_every: int = 3, urgent_every: int = 37,
                   shared_with: tuple[str, int] | None = None, user_grants: tuple[str, int] | None = None,
-                  reporter_grant: bool = False) -> None:
+                  reporter_grant: bool = False, assigned_to: tuple[str, int] | None = None) -> None:
         """``count`` cases of ``school``, the i-th received at ``newest - i * step`` (i from ``first``).
 
         ``shared_with`` (agency code, every n-th case): a notice shared the case with that agency.
         ``user_grants`` (username, every n-th case): a personal grant (an invited person).
         ``reporter_grant``: the filing user (a class teacher) holds a personal grant on every case.
+        ``assigned_to`` (username, every n-th case): that member of the school holds the case (issue #9).
         """
         from django.db import transaction
 
@@ -69,14 +74,19 @@ class Generator:
                    SELECT gen_random_uuid() AS id, s AS i, %s::timestamptz - s * %s::interval AS received_at,
                           s %% %s = 0 AS is_urgent,
                           CASE WHEN s %% %s = 1 THEN 'closed' ELSE 'open' END AS status,
-                          s %% 10 = 8 AS is_overdue
+                          s %% 10 = 8 AS is_overdue,
+                          -- The case's kinds (KINDS below): a quarter cyberbullying, 2% domestic violence.
+                          CASE WHEN s %% 50 = 7 THEN 3 WHEN s %% 4 = 1 THEN 1 WHEN s %% 4 = 2 THEN 2 ELSE 0 END
+                            AS kind_set
                      FROM generate_series(%s, %s) s""",
                 [newest, step, urgent_every, closed_every, first, first + count - 1])
             self._cases(agency, creator)
             self._parties()
             self._deadlines(agency)
             self._audit(creator)
-            self._grant_group(agency.case_group_id, SCHOOL_TEAM_PERMS, every=1)
+            self._grant_group(agency.case_group_id, SCHOOL_TEAM_PERMS, every=1,
+                              assignee=self.user(assigned_to[0]).pk if assigned_to else None,
+                              assign_every=assigned_to[1] if assigned_to else 1)
             if shared_with:
                 code, every = shared_with
                 self._grant_group(self.agencies[code].case_group_id, SHARED_PERMS, every=every)
@@ -99,11 +109,12 @@ class Generator:
                                     status, created_by_id, created_at, updated_at)
             SELECT n.id, %s, %s, n.year, coalesce(rc.last_number, 0) + n.k, n.received_at,
                    n.received_at - interval '1 day', (ARRAY['self_report','teacher','parent','hotline'])[1 + n.i %% 4],
-                   '["bullying"]'::jsonb, '["psychological"]'::jsonb, '["classroom"]'::jsonb, %s,
+                   (%s::jsonb[])[1 + n.kind_set], '["psychological"]'::jsonb, '["classroom"]'::jsonb, %s,
                    n.is_urgent, n.is_overdue, n.status, %s, n.received_at, n.received_at
               FROM numbered n
               LEFT JOIN cases_registercounter rc ON rc.school_id = %s AND rc.year = n.year""",
-            [tz, tz, agency.pk, agency.jurisdiction_id, self.description, creator.pk, agency.pk])
+            [tz, tz, agency.pk, agency.jurisdiction_id, [json.dumps(k) for k in KINDS], self.description,
+             creator.pk, agency.pk])
         sql("""
             INSERT INTO cases_registercounter (school_id, year, last_number)
             SELECT school_id, register_year, max(register_number) FROM cases_case
@@ -149,21 +160,29 @@ class Generator:
             SELECT n.received_at + interval '1 hour', NULL, 'deadline_breach', n.id, '{"bench": true}'::jsonb
               FROM bench_new n WHERE n.is_overdue""", [creator.pk])
 
-    def _grant_group(self, group_id: int, codenames, *, every: int) -> None:
+    def _grant_group(self, group_id: int, codenames, *, every: int, assignee: int | None = None,
+                     assign_every: int = 1) -> None:
         sql("""INSERT INTO cases_casegroupobjectpermission (content_object_id, group_id, permission_id)
                SELECT n.id, %s, p FROM bench_new n, unnest(%s::int[]) p WHERE n.i %% %s = 0""",
             [group_id, _ids(codenames), every])
-        sql("""INSERT INTO cases_caseaccess (case_id, group_id, received_at, status, is_urgent, is_overdue)
-               SELECT n.id, %s, n.received_at, n.status, n.is_urgent, n.is_overdue FROM bench_new n
-                WHERE n.i %% %s = 0""", [group_id, every])
+        sql("""INSERT INTO cases_caseaccess (case_id, group_id, received_at, status, is_urgent, is_overdue,
+                                             kind_codes, assignee_id, assigned_at)
+               SELECT n.id, %s, n.received_at, n.status, n.is_urgent, n.is_overdue, (%s::text[])[1 + n.kind_set],
+                      CASE WHEN n.i %% %s = 0 THEN %s::int END, CASE WHEN n.i %% %s = 0 AND %s::int IS NOT NULL
+                      THEN n.received_at END
+                 FROM bench_new n
+                WHERE n.i %% %s = 0""", [group_id, KIND_CODES, assign_every, assignee, assign_every, assignee,
+                                          every])
 
     def _grant_user(self, user_id: int, codenames, *, every: int) -> None:
         sql("""INSERT INTO cases_caseuserobjectpermission (content_object_id, user_id, permission_id)
                SELECT n.id, %s, p FROM bench_new n, unnest(%s::int[]) p WHERE n.i %% %s = 1 %% %s""",
             [user_id, _ids(codenames), every, every])
-        sql("""INSERT INTO cases_caseaccess (case_id, user_id, received_at, status, is_urgent, is_overdue)
-               SELECT n.id, %s, n.received_at, n.status, n.is_urgent, n.is_overdue FROM bench_new n
-                WHERE n.i %% %s = 1 %% %s""", [user_id, every, every])
+        sql("""INSERT INTO cases_caseaccess (case_id, user_id, received_at, status, is_urgent, is_overdue,
+                                             kind_codes)
+               SELECT n.id, %s, n.received_at, n.status, n.is_urgent, n.is_overdue, (%s::text[])[1 + n.kind_set]
+                 FROM bench_new n
+                WHERE n.i %% %s = 1 %% %s""", [user_id, KIND_CODES, every, every])
 
 
 TABLES = ("cases_case", "cases_party", "cases_caseaccess", "cases_casegroupobjectpermission",

@@ -12,9 +12,11 @@ bench/results.md (its "Lists benchmark" section; the other sections are kept).
 
 Personas: (a) kz-coordinator-2 sees every case of school №2 (the table's
 size); (b) kz-teacher sees the 60 oldest cases of the table, which they filed
-(personal grants); (c) the same with a status filter (30 of them).
+(personal grants); (c) the same with a status filter (30 of them); (d)-(g) persona
+(a) with the filters the lists offer: my cases, unassigned, a common kind and a
+rare one (each a range of the access table, filtered inside it).
 
-P2: page 1 at the large size ÷ at the small size ≤ 1.2, for (a), (b), (c),
+P2: page 1 at the large size ÷ at the small size ≤ 1.2, for (a) to (g),
     browser and API (median of ≥ 11 requests each).
 P4: the 200th page (following the cursors) ÷ page 1 ≤ 1.5, for (a).
 P1: a bare JSON view (same middleware and token auth, a constant answer) ÷ API
@@ -38,11 +40,17 @@ TARGET_P2, TARGET_P4, TARGET_P1 = 1.2, 1.5, 0.10
 DEEP_PAGE = 200
 TEACHER_CASES = 60
 SCHOOL_STEP = dt.timedelta(minutes=5)  # school №2: 1M cases span about ten years
-OTHER_SHARE = 20  # school №1 and a UA school get 1/20 of school №2's count each, over the same years
+OTHER_SHARE = 20
+ASSIGNED_EVERY = 10  # kz-coordinator-2 holds every 10th case of school №2  # school №1 and a UA school get 1/20 of school №2's count each, over the same years
 PERSONAS = {
     "a": ("kz-coordinator-2", {}, "sees all cases of school №2"),
     "b": ("kz-teacher", {}, f"sees the {TEACHER_CASES} oldest cases (personal grants)"),
     "c": ("kz-teacher", {"status": "open"}, f"(b) with status=open ({TEACHER_CASES // 2} cases)"),
+    # Issue #8 asks the filters that lists need to stay flat too (issue #9 adds assignment).
+    "d": ("kz-coordinator-2", {"mine": "1"}, f"(a), my cases (holds 1 in {ASSIGNED_EVERY})"),
+    "e": ("kz-coordinator-2", {"unassigned": "1"}, "(a), unassigned"),
+    "f": ("kz-coordinator-2", {"kind": "cyberbullying"}, "(a), kind cyberbullying (1 in 4 cases)"),
+    "g": ("kz-coordinator-2", {"kind": "domestic_violence"}, "(a), kind domestic violence (1 in 50 cases)"),
 }
 
 
@@ -58,7 +66,8 @@ def fill(gen, *, have: int, level: int) -> None:
     started = time.perf_counter()
     newest = gen.now - dt.timedelta(hours=1)
     gen.add_cases(school="kz-school-2", count=level - have, first=have, newest=newest, step=SCHOOL_STEP,
-                  filed_by="kz-coordinator-2", shared_with=("kz-police", 100), user_grants=("bench-invitee", 200))
+                  filed_by="kz-coordinator-2", shared_with=("kz-police", 100), user_grants=("bench-invitee", 200),
+                  assigned_to=("kz-coordinator-2", ASSIGNED_EVERY))
     for school, filer in (("kz-school-1", "kz-coordinator"), ("ua-school-1", "ua-coordinator")):
         gen.add_cases(school=school, count=(level - have) // OTHER_SHARE, first=have // OTHER_SHARE,
                       newest=newest, step=SCHOOL_STEP * OTHER_SHARE, filed_by=filer)
@@ -207,7 +216,8 @@ def report(info: dict, args, levels: list[dict], deep: dict, counts: dict, fill_
         f"one every {int(SCHOOL_STEP.total_seconds() // 60)} min back in time; school №1 and a UA school "
         f"1/{OTHER_SHARE} of that each; {TEACHER_CASES} cases filed by a class teacher are the oldest in the "
         "table. Every case: one victim, two statutory clocks (met, late, waived, breached, pending), audit "
-        "events, guardian grants and access rows; 1% shared with the police, 0.5% with an invited person. "
+        "events, guardian grants and access rows; 1% shared with the police, 0.5% with an invited person; "
+        f"kinds: a quarter cyberbullying, 2% domestic violence; kz-coordinator-2 holds every {ASSIGNED_EVERY}th. "
         f"At {large['level']:,}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + ". "
         "Generation: " + ", ".join(f"{lvl:,} in {s:.0f} s" for lvl, s in fill_s.items()) + ".",
         "",
