@@ -22,6 +22,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from cases.models import Case
 from cases.services import PartyInput, case_register
+from casework.services.assignment import case_assign
 from demo import meetings
 from notifications.models import NoticeChannel, SatisfyEvent, StartEvent
 from notifications.services.clocks import case_event_record
@@ -348,11 +349,25 @@ def load_demo_cases() -> dict | None:
         upcoming = meetings.schedule_upcoming(story)
         _wait_until(max(story.moment, meeting.starts_at))
         meetings.hold(story, meeting)
+        _assign(story)
     # What the beat would do next: reminders and breach alerts, then their delivery.
     swept = deadlines_sweep()
     delivered = outbox_deliver()
     return {"cases": story.cases, "meeting": meeting, "upcoming": upcoming, "swept": swept,
             "delivered": delivered}
+
+
+# Issue #9: the police duty officer hands two of the police's cases to the officer, so that
+# "My cases" shows something to kz-police on first login; the others stay "Unassigned".
+DEMO_ASSIGNMENTS = (("kz-notified", "kz-police-duty", "kz-police", "kz-police"),
+                    ("kz-placement", "kz-police-duty", "kz-police", "kz-police"))
+
+
+def _assign(story: Story) -> None:
+    for key, by, agency_code, assignee in DEMO_ASSIGNMENTS:
+        # Giving a case to whoever holds it already is a no-op: safe to run again.
+        case_assign(user=story.users[by], case=story.cases[key], agency=Agency.objects.get(code=agency_code),
+                    assignee=story.users[assignee])
 
 
 def _wait_until(moment: dt.datetime) -> None:

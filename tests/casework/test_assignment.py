@@ -7,9 +7,11 @@ only; an officer may take an unassigned case and hand it back, but not give it t
 """
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -420,3 +422,21 @@ def test_the_assignment_api(persona, police_case):
     assert outsider.get(url).status_code == 404
     assert outsider.post(url, {"agency": "kz-police", "assignee": officer.pk}, format="json").status_code == 404
     assert holder(police_case, "kz-police") is None
+
+
+# --- The demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_gives_the_police_officer_cases_of_their_own(persona):
+    call_command("load_demo", stdout=io.StringIO())
+    officer = persona("kz-police")
+    mine, _cursor = case_page(officer, filters=CaseListFilters(mine=True))
+    unassigned, _cursor = case_page(officer, filters=CaseListFilters(unassigned=True))
+    assert len(mine) == 2 and unassigned
+    assert all(holder(case, "kz-police") == officer for case in mine)
+    # Told in the bell, by the duty officer's hand (the audit trail), like any assignment.
+    assert OutboxMessage.objects.filter(recipient=officer, subject_key=messages.CASE_ASSIGNED,
+                                        channel=Channel.IN_APP).count() == 2
+    assert {e.actor.username for case in mine for e in assignments(case)} == {"kz-police-duty"}
+    html = client_for(officer).get(reverse("cases:list") + "?mine=1").content.decode()
+    assert all(case.reference in html for case in mine)
