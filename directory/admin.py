@@ -28,9 +28,11 @@ class HelpOrganisationAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         jurisdiction = data.get("jurisdiction") or getattr(self.instance, "jurisdiction", None)
-        if jurisdiction is not None and not self.errors:
+        if jurisdiction is not None:
+            # The service's checks beside the fields' own; a field the form refused keeps its message.
             errors_to_form(self, help_organisation_errors(
-                jurisdiction=jurisdiction, **{name: data.get(name) for name in EDITABLE_FIELDS}))
+                jurisdiction=jurisdiction, **{name: data.get(name) for name in EDITABLE_FIELDS}),
+                keep_form_errors=True)
         return data
 
 

@@ -156,3 +156,15 @@ def test_the_demo_directory_is_loaded_once(demo):
     assert load_directory_demo() == 0
     assert set(HelpOrganisation.objects.values_list("jurisdiction__code", flat=True)) == {"KZ", "UA"}
     assert HelpOrganisation.objects.filter(region__isnull=True).count() == 2  # the national helplines
+
+
+def test_no_template_syntax_reaches_the_pages(signed_in, kz_entries):
+    crisis, _helpline, _closed = kz_entries
+    pages = [signed_in("kz-head").get(reverse(name, args=args)) for name, args in [
+        ("directory:list", []), ("directory:detail", [crisis.pk]), ("directory:new", []),
+        ("directory:edit", [crisis.pk])]]
+    pages.append(signed_in("kz-teacher").get(reverse("directory:new")))  # the refusal page
+    for page in pages:
+        html = page.content.decode()
+        for token in ("{#", "#}", "{%", "%}", "{{", "}}"):
+            assert token not in html, (page.request["PATH_INFO"], token)
