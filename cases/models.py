@@ -16,16 +16,25 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, Jurisdiction
-from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
+from cases.vocabulary import CaseChangeKind, CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import Checklist
 from privacy.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    school = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
+    # The agency that received the report and keeps it in its register: the school for a
+    # school's report; the 111 centre, the police, health or social services for a case they
+    # open (issue #9; KZ §18, §20; UA II.1). The reference stays the intake agency's for good.
+    intake_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="intake_cases",
+                                      verbose_name=_("intake agency"))
+    # The child's school: required for a school's report, linked later (or never) for a case an
+    # agency opened. The school's own clocks run from ``school_linked_at`` (UA II.2, KZ §25).
+    school = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("school"))
+    school_linked_at = models.DateTimeField(_("linked to the school at"), null=True, blank=True)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="cases")
-    # The school's register of violence facts (KZ §11, SPEC D3): numbered per school and year.
+    # The intake agency's register of violence facts (KZ §11, SPEC D3): numbered per agency and year.
     register_year = models.PositiveSmallIntegerField(_("register year"))
     register_number = models.PositiveIntegerField(_("register number"))
 
@@ -42,6 +51,12 @@ class Case(models.Model):
     # cleared when the last breached clock is met late or waived).
     is_overdue = models.BooleanField(_("overdue"), default=False, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    # Set while closed (the reason is in the closing CaseChange, encrypted).
+    outcome = models.CharField(_("outcome"), max_length=32, choices=CaseOutcome.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A duplicate report of one incident, closed as merged into the case kept (SPEC multi-channel dedup).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_cases", verbose_name=_("merged into"))
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,7 +66,7 @@ class Case(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "register_year", "register_number"], name="case_register_number_unique"
+                fields=["intake_agency", "register_year", "register_number"], name="case_register_number_unique"
             ),
         ]
         indexes = [models.Index(fields=["-received_at", "-id"], name="case_received_idx")]
@@ -67,7 +82,18 @@ class Case(models.Model):
     @property
     def reference(self) -> str:
         """The case's reference: safe on any channel (no names, no personal data)."""
-        return f"{self.school.code.upper()}-{self.register_year}-{self.register_number:04d}"
+        # A school's report: the school (the lists join it already) is the intake agency.
+        agency = self.school if self.school_id == self.intake_agency_id else self.intake_agency
+        return f"{agency.code.upper()}-{self.register_year}-{self.register_number:04d}"
+
+    @property
+    def home_agency(self) -> Agency:
+        """The agency whose place (region) the case belongs to: its school, else the intake agency."""
+        return self.school if self.school_id else self.intake_agency
+
+    @property
+    def is_agency_intake(self) -> bool:
+        return self.intake_agency_id != self.school_id
 
     @property
     def kind_labels(self) -> list[str]:
@@ -83,7 +109,11 @@ class Case(models.Model):
 
 
 class RegisterCounter(models.Model):
-    """The last register number used by a school in a year; locked to number a case."""
+    """The last register number used by an agency in a year; locked to number a case.
+
+    ``school`` is the agency keeping the register: a school, or the agency that opened the case
+    (the column keeps its first name so that stored counters and their readers stay as they are).
+    """
 
     school = models.ForeignKey(Agency, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()
@@ -159,6 +189,46 @@ class Screening(models.Model):
         ordering = ["recorded_at"]
         verbose_name = _("warning-sign screening")
         verbose_name_plural = _("warning-sign screenings")
+
+
+class CaseChange(models.Model):
+    """A change of a case that needs a reason: its facts edited, closed, reopened, linked, merged.
+
+    The reason is free text (it may speak of people), so it is encrypted; the audit event of the
+    same change carries only the changed field names and codes.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=16, choices=CaseChangeKind.choices)
+    fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=CaseOutcome.choices, blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("case change")
+        verbose_name_plural = _("case changes")
+
+    def __str__(self):
+        return f"{self.kind} of case {self.case_id}"
+
+
+class DuplicateCandidate(models.Model):
+    """A possible second report of one incident (SPEC §2, multi-channel dedup): a party of both
+    cases has the same identity number (blind index) and the dates are close. ``case`` is the
+    newer report, ``other`` the one already on record."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duplicate_candidates")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField()
+    # Set when one was merged into the other (or the pair was otherwise settled).
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "other"], name="duplicate_candidate_unique")]
 
 
 # django-guardian's direct foreign-key permission tables (DESIGN §4): fast to

@@ -12,7 +12,9 @@ checks still ask guardian (``has_case_perm``).
 """
 
 from django.db.models import Exists, OuterRef, Q
-from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
+from guardian.shortcuts import (
+    assign_perm, get_groups_with_perms, get_user_perms, get_users_with_perms, remove_perm,
+)
 
 from cases.models import Case, CaseAccess
 
@@ -102,3 +104,23 @@ def case_visible(user, case_ref=OuterRef("case_id")) -> Exists:
     if not user.is_authenticated or not user.is_active:
         return Exists(CaseAccess.objects.none())
     return Exists(CaseAccess.objects.filter(_grants_of(user), case_id=case_ref))
+
+
+def grants_copy(source: Case, target: Case) -> list[int]:
+    """Give ``target`` the grants every group and user holds on ``source`` (a merged duplicate's
+    agencies keep working the incident in the case kept). Returns the groups' ids."""
+    groups = get_groups_with_perms(source, attach_perms=True)
+    for group, perms in groups.items():
+        grant_to_group(target, group, tuple(p for p in perms if p in CASE_TEAM_PERMS))
+    for user, perms in get_users_with_perms(source, attach_perms=True, with_group_users=False).items():
+        grant_to_user(target, user, tuple(p for p in perms if p in CASE_TEAM_PERMS))
+    return [g.pk for g in groups]
+
+
+def is_intake_worker(user, case: Case) -> bool:
+    """Whether the user works the case for the agency that received it (only that agency edits
+    its facts): its case group, or the teacher who filed it (a personal grant)."""
+    if not has_case_perm(user, CHANGE, case):
+        return False
+    return (user.groups.filter(pk=case.intake_agency.case_group_id).exists()
+            or CHANGE in user_perms_on(user, case))

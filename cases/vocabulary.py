@@ -65,3 +65,20 @@ class PartyRole(models.TextChoices):
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class CaseOutcome(models.TextChoices):
+    # Issue #9: why a case was closed.
+    HANDLED = "handled", _("Confirmed and handled")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+    REFERRED_LAW_ENFORCEMENT = "referred_law_enforcement", _("Referred to law enforcement")
+    MERGED = "merged", _("Merged into another report of the same incident")
+    OTHER = "other", _("Other")
+
+
+class CaseChangeKind(models.TextChoices):
+    UPDATE = "update", _("Facts changed")
+    CLOSE = "close", _("Closed")
+    REOPEN = "reopen", _("Reopened")
+    LINK_SCHOOL = "link_school", _("Linked to a school")
+    MERGE = "merge", _("Merged")

@@ -15,6 +15,7 @@ from agencies.models import AgencyKind, Membership, StaffRole
 from agencies.people import display_name
 from cases import permissions
 from cases.models import Case, Party
+from cases.services import case_follow_decision
 from cases.vocabulary import CaseStatus, PartyRole
 from commission import rules
 from commission.models import (
@@ -501,6 +502,8 @@ def decision_record(*, user, agenda_item: AgendaItem, texts: dict, monitoring: l
     deadlines_satisfy(case=agenda_item.case, event=SatisfyEvent.DECISION_RECORDED, at=now, by=user)
     audit_record(actor=user, action=AuditAction.DECISION_RECORD, case_id=agenda_item.case_id,
                  detail={"meeting": meeting.pk, "confirmed": decision.bullying_confirmed})
+    # The case's status follows the decision (not confirmed: closed as such, clocks permitting).
+    case_follow_decision(user=user, case=agenda_item.case, bullying_confirmed=decision.bullying_confirmed)
     return decision
 
 

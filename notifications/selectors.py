@@ -50,6 +50,11 @@ def notice_sender(user, case: Case) -> Agency | None:
     worker the user is, e.g. a police officer (KZ §19.5). Ombudsman offices work no cases.
     """
     if permissions.has_case_perm(user, permissions.CHANGE, case):
+        # A case an agency opened: its case workers send for the agency (the school, once linked,
+        # for its own staff).
+        if case.is_agency_intake and (case.school_id is None or not user.memberships.filter(
+                agency_id=case.school_id).exists()):
+            return case.intake_agency
         return case.school
     notified = Notice.objects.filter(case=case, to_agency_id=OuterRef("agency_id"))
     memberships = (Membership.objects.filter(user=user, agency__jurisdiction_id=case.jurisdiction_id)
@@ -148,7 +153,7 @@ def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Res
             agencies = [case.school]
         else:
             candidates = by_kind.get(rule.responsible_agency_kind, [])
-            regional = [a for a in candidates if a.region_id in (case.school.region_id, None)]
+            regional = [a for a in candidates if a.region_id in (case.home_agency.region_id, None)]
             agencies = regional or candidates
         result[deadline.pk] = Responsible(
             agency_kind=rule.responsible_agency_kind,

@@ -40,8 +40,15 @@ def next_check(deadline: Deadline, now: dt.datetime) -> dt.datetime:
 
 
 def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
-                    anchor_at: dt.datetime | None = None, subject: str = "") -> list[Deadline]:
-    """Create the deadlines a starting event opens (idempotent: unique per case, rule, party)."""
+                    anchor_at: dt.datetime | None = None, subject: str = "",
+                    responsible_kind: str = "") -> list[Deadline]:
+    """Create the deadlines a starting event opens (idempotent: unique per case, rule, party).
+
+    A case an agency opened has no school yet: the clocks a school answers for wait until it
+    is linked to one, and then run from ``case.school_linked_at``, when the school received
+    the report (UA II.2, KZ §25: from receipt). ``responsible_kind`` starts only the rules
+    that agency kind answers for (the school's, on linking).
+    """
     # Work in UTC: arithmetic on datetimes aware in a local zone is wall-clock arithmetic
     # (reminder times across a daylight-saving change would be an hour off).
     utc = dt.timezone.utc
@@ -54,7 +61,13 @@ def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
     minors = None
     rows = []
     for rule in rules:
-        started = received_at if rule.anchor == Anchor.CASE_RECEIVED else at
+        by_school = rule.responsible_agency_kind == AgencyKind.SCHOOL
+        if by_school and not case.school_id:
+            continue
+        if responsible_kind and rule.responsible_agency_kind != responsible_kind:
+            continue
+        received = case.school_linked_at.astimezone(utc) if by_school and case.school_linked_at else received_at
+        started = received if rule.anchor == Anchor.CASE_RECEIVED else at
         anchor = anchor_at if rule.clock == ClockKind.CUTOFF_DAY_BEFORE and anchor_at else started
         due = due_at_for(rule, start=anchor, calendar=calendar)
         if rule.per_minor_party:
@@ -182,19 +195,19 @@ def responsible_agencies(deadline: Deadline):
     if rule.responsible_agency_kind == AgencyKind.SCHOOL:
         return Agency.objects.filter(pk=case.school_id)
     qs = Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind=rule.responsible_agency_kind)
-    regional = qs.filter(Q(region_id=case.school.region_id) | Q(region__isnull=True))
+    regional = qs.filter(Q(region_id=case.home_agency.region_id) | Q(region__isnull=True))
     return regional if regional.exists() else qs
 
 
 def can_waive(user, deadline: Deadline) -> bool:
     """The school head, or the head of the responsible agency."""
-    agencies = [deadline.case.school_id, *responsible_agencies(deadline).values_list("pk", flat=True)]
+    agencies = [deadline.case.home_agency.pk, *responsible_agencies(deadline).values_list("pk", flat=True)]
     return Membership.objects.filter(user=user, role=StaffRole.HEAD, agency_id__in=agencies).exists()
 
 
 @transaction.atomic
 def deadline_waive(*, user, deadline: Deadline, reason: str) -> Deadline:
-    deadline = Deadline.objects.select_for_update().select_related("rule", "case__school").get(pk=deadline.pk)
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("rule", "case__school").get(pk=deadline.pk)
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Give the reason for waiving this deadline.")]

@@ -42,8 +42,8 @@ def _ladder_key(deadline: Deadline, steps) -> tuple:
     # Everything the recipients depend on: the rule (responsible kind and role), the case's
     # school (its region and jurisdiction), the steps of the ladder, and the clock's own
     # responsible agency and person where it names them (a support plan item's owner).
-    return (deadline.rule_id, deadline.case.school_id, tuple(steps), deadline.responsible_agency_id,
-            deadline.responsible_user_id)
+    return (deadline.rule_id, deadline.case.school_id or deadline.case.intake_agency_id, tuple(steps),
+            deadline.responsible_agency_id, deadline.responsible_user_id)
 
 
 def ladder_recipients_many(items) -> dict[tuple, list[tuple[int, str]]]:
@@ -56,7 +56,8 @@ def ladder_recipients_many(items) -> dict[tuple, list[tuple[int, str]]]:
     wanted, owners = {}, {}
     for deadline, steps in items:
         key = _ladder_key(deadline, steps)
-        wanted.setdefault(key, (deadline.rule, deadline.case.school, tuple(steps)))
+        # A case an agency opened has no school: its place is the intake agency's.
+        wanted.setdefault(key, (deadline.rule, deadline.case.home_agency, tuple(steps)))
         owners[key] = (deadline.responsible_agency_id, deadline.responsible_user_id)
     if not wanted:
         return {}
@@ -207,7 +208,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_B
             moment = now or timezone.now()
             batch = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("rule", "case__school", "case__jurisdiction")
+                .select_related("rule", "case__school", "case__intake_agency", "case__jurisdiction")
                 .filter(state=DeadlineState.PENDING, next_check_at__lte=moment)
                 .order_by("next_check_at")[:batch_size]
             )
