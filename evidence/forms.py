@@ -11,10 +11,14 @@ from evidence.services import TITLE_MAX_LENGTH, URL_MAX_LENGTH
 
 
 def attachment_choices(case) -> list[tuple[str, str]]:
-    """"case", "notice:<id>", "meeting:<id>": what a document of this case can belong to."""
+    """"case", "notice:<id>", "action:<id>", "meeting:<id>": what a document of this case can belong to."""
     choices = [(AttachedTo.CASE.value, _("The case as a whole"))]
     for notice in selectors.attachable_notices(case):
         choices.append((f"notice:{notice.pk}", _("Notice No. %(number)s") % {"number": notice.outgoing_number}))
+    for action in selectors.attachable_actions(case):
+        choices.append((f"action:{action.pk}", _("%(action)s of %(date)s") % {
+            "action": action.get_kind_display(),
+            "date": case.jurisdiction.local(action.occurred_at).strftime("%d.%m.%Y %H:%M")}))
     for meeting in selectors.attachable_meetings(case):
         choices.append((f"meeting:{meeting.pk}", _("Commission meeting of %(date)s") % {
             "date": case.jurisdiction.local(meeting.starts_at).strftime("%d.%m.%Y %H:%M")}))

@@ -1,8 +1,10 @@
 """Reads for documents and takedown requests. The case always comes through
 ``cases.selectors.case_get_for_user``: a case the user may not see is a 404."""
 
+import uuid
 from collections import defaultdict
 
+from django.apps import apps
 from django.http import Http404
 
 from agencies.models import Membership
@@ -18,9 +20,23 @@ from privacy.models import AuditAction, AuditEvent
 CUSTODY_ACTIONS = [AuditAction.DOCUMENT_UPLOAD, AuditAction.DOCUMENT_DOWNLOAD, AuditAction.DOCUMENT_REMOVE]
 
 # Other kinds of object a document may be attached to, checked by the app that owns them:
-# ``ATTACHMENT_CHECKS["action"] = lambda case, object_id: bool`` (registered by casework when
-# it has its actions), so that evidence never imports casework's models.
+# ``ATTACHMENT_CHECKS[kind] = lambda case, object_id: bool``. Agency actions are casework's:
+# read through the app registry (``casework.Action``) when that model exists, never imported.
 ATTACHMENT_CHECKS: dict = {}
+
+
+def _action_model():
+    try:
+        return apps.get_model("casework", "Action")
+    except LookupError:
+        return None
+
+
+def attachable_actions(case: Case) -> list:
+    model = _action_model()
+    if model is None:
+        return []
+    return list(model.objects.filter(case=case).order_by("occurred_at", "pk"))
 
 
 def acting_agency(user, case: Case):
@@ -114,4 +130,12 @@ def attachment_belongs(case: Case, kind: str, object_id: str) -> bool:
     if kind == AttachedTo.MEETING:
         return object_id.isdigit() and attachable_meetings(case).filter(pk=int(object_id)).exists()
     check = ATTACHMENT_CHECKS.get(kind)
-    return bool(check and check(case, object_id))
+    if check is not None:
+        return bool(check(case, object_id))
+    if kind == AttachedTo.ACTION and _action_model() is not None:
+        try:
+            action_id = uuid.UUID(object_id)
+        except ValueError:
+            return False
+        return _action_model().objects.filter(pk=action_id, case=case).exists()
+    return False

@@ -309,3 +309,23 @@ def test_the_upload_route_takes_a_body_over_one_megabyte_and_others_do_not(case,
     response = client.post(reverse("api-case-takedowns", args=[case.pk]),
                            {"file": SimpleUploadedFile("big.txt", big)}, format="multipart")
     assert response.status_code == 413
+
+
+def test_a_document_attaches_to_an_agency_action_of_its_own_case(case, persona, file_case):
+    from django.apps import apps
+    from django.utils import timezone
+
+    Action = apps.get_model("casework", "Action")
+    kind = Action._meta.get_field("kind").choices[0][0]
+    coordinator = persona("kz-coordinator")
+    action = Action.objects.create(case=case, agency=case.school, kind=kind, occurred_at=timezone.now(),
+                                   recorded_by=coordinator)
+    other = Action.objects.create(case=file_case(coordinator, "kz-school-1"), agency=case.school, kind=kind,
+                                  occurred_at=timezone.now(), recorded_by=coordinator)
+    document = _upload(coordinator, case, attached_to=AttachedTo.ACTION, attached_id=str(action.pk))
+    assert document.attached_id == str(action.pk)
+    with pytest.raises(InputError):
+        _upload(coordinator, case, attached_to=AttachedTo.ACTION, attached_id=str(other.pk))
+    form_choices = dict(_client(coordinator).get(reverse("cases:detail", args=[case.pk]))
+                        .context["document_form"].fields["attached"].choices)
+    assert f"action:{action.pk}" in form_choices and f"action:{other.pk}" not in form_choices
