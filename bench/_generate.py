@@ -104,21 +104,21 @@ class Generator:
                        row_number() OVER (PARTITION BY extract(year FROM n.received_at AT TIME ZONE %s)
                                           ORDER BY n.received_at, n.id) AS k
                   FROM bench_new n)
-            INSERT INTO cases_case (id, school_id, jurisdiction_id, register_year, register_number, received_at,
-                                    incident_at, channel, kinds, forms, places, description, is_urgent, is_overdue,
-                                    status, created_by_id, created_at, updated_at)
-            SELECT n.id, %s, %s, n.year, coalesce(rc.last_number, 0) + n.k, n.received_at,
+            INSERT INTO cases_case (id, school_id, intake_agency_id, jurisdiction_id, register_year, register_number,
+                                    received_at, incident_at, channel, kinds, forms, places, description, is_urgent,
+                                    is_overdue, status, created_by_id, created_at, updated_at)
+            SELECT n.id, %s, %s, %s, n.year, coalesce(rc.last_number, 0) + n.k, n.received_at,
                    n.received_at - interval '1 day', (ARRAY['self_report','teacher','parent','hotline'])[1 + n.i %% 4],
                    (%s::jsonb[])[1 + n.kind_set], '["psychological"]'::jsonb, '["classroom"]'::jsonb, %s,
                    n.is_urgent, n.is_overdue, n.status, %s, n.received_at, n.received_at
               FROM numbered n
               LEFT JOIN cases_registercounter rc ON rc.school_id = %s AND rc.year = n.year""",
-            [tz, tz, agency.pk, agency.jurisdiction_id, [json.dumps(k) for k in KINDS], self.description,
+            [tz, tz, agency.pk, agency.pk, agency.jurisdiction_id, [json.dumps(k) for k in KINDS], self.description,
              creator.pk, agency.pk])
         sql("""
             INSERT INTO cases_registercounter (school_id, year, last_number)
-            SELECT school_id, register_year, max(register_number) FROM cases_case
-             WHERE school_id = %s GROUP BY school_id, register_year
+            SELECT intake_agency_id, register_year, max(register_number) FROM cases_case
+             WHERE intake_agency_id = %s GROUP BY intake_agency_id, register_year
             ON CONFLICT (school_id, year) DO UPDATE SET last_number = EXCLUDED.last_number""", [agency.pk])
 
     def _parties(self) -> None:

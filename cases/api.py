@@ -9,6 +9,7 @@ writes, may not change) is a 404, exactly like one that does not exist.
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -16,10 +17,11 @@ from rest_framework.views import APIView
 
 from agencies.selectors import agency_list
 from cases import permissions
-from cases.models import Case, Party, SubmissionKey
+from cases.models import Case, Party, Screening, SubmissionKey
 from cases.selectors import CaseListFilters, case_get_for_user, case_page, case_parties, case_read
+from cases import services
 from cases.services import PartyInput, ScreeningInput, case_register, party_add
-from cases.vocabulary import CaseStatus, Channel, Form, Kind, PartyRole, Place
+from cases.vocabulary import CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place
 from cases.warning_signs import Checklist, Sign
 from config import limits
 
@@ -81,9 +83,16 @@ class CaseDetailSerializer(CaseListItemSerializer):
 
     description = serializers.CharField(allow_null=True)
     parties = serializers.SerializerMethodField()
+    intake_agency = serializers.IntegerField(source="intake_agency_id",
+                                             help_text="The agency that received the report and numbered it.")
+    school = serializers.IntegerField(source="school_id", allow_null=True,
+                                      help_text="The child's school; null while a case an agency opened is not linked.")
+    outcome = serializers.ChoiceField(CaseOutcome.choices, allow_blank=True)
+    merged_into = serializers.UUIDField(source="merged_into_id", allow_null=True)
 
     class Meta(CaseListItemSerializer.Meta):
-        fields = [*CaseListItemSerializer.Meta.fields, "description", "created_at", "updated_at", "parties"]
+        fields = [*CaseListItemSerializer.Meta.fields, "intake_agency", "school_linked_at", "outcome", "closed_at",
+                  "merged_into", "description", "created_at", "updated_at", "parties"]
 
     @extend_schema_field(PartySerializer(many=True))
     def get_parties(self, case):
@@ -135,7 +144,14 @@ class ScreeningInputSerializer(serializers.Serializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    school = serializers.PrimaryKeyRelatedField(queryset=agency_list(), help_text="The school's agency id.")
+    school = serializers.PrimaryKeyRelatedField(
+        queryset=agency_list(), allow_null=True, default=None,
+        help_text="The school's agency id: required for a school's report; optional when an agency opens "
+                  "the case (`intake_agency`), to link the child's school at once.")
+    intake_agency = serializers.PrimaryKeyRelatedField(
+        queryset=agency_list(), allow_null=True, default=None,
+        help_text="For a case opened outside a school: the id of your agency that received the report "
+                  "(111 centre, police, health, social services). The case is numbered in its register.")
     received_at = serializers.DateTimeField()
     incident_at = serializers.DateTimeField(allow_null=True, default=None)
     channel = serializers.ChoiceField(Channel.choices)
@@ -145,6 +161,19 @@ class CaseCreateSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, default="", max_length=limits.FREE_TEXT_MAX_LENGTH)
     parties = NestedPartyInputSerializer(many=True)
     screening = ScreeningInputSerializer(allow_null=True, default=None)
+
+    def to_internal_value(self, data):
+        # A report names its school or, outside a school, the intake agency: one of them is required.
+        errors, value = {}, None
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)
+        if hasattr(data, "get") and not data.get("school") and not data.get("intake_agency"):
+            errors.setdefault("school", [_("This field is required.")])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class _CasePartyField(serializers.PrimaryKeyRelatedField):
@@ -167,12 +196,62 @@ class PartyAddSerializer(_PartyInputFields):
         return {"data": PartyInput(**attrs), "represents": represents}
 
 
+class CaseFactsPatchSerializer(serializers.Serializer):
+    """The facts to correct (any of them) and the reason, required."""
+
+    incident_at = serializers.DateTimeField(allow_null=True, required=False)
+    kinds = serializers.ListField(child=serializers.ChoiceField(Kind.choices), required=False)
+    forms = serializers.ListField(child=serializers.ChoiceField(Form.choices), required=False)
+    places = serializers.ListField(child=serializers.ChoiceField(Place.choices), required=False)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=limits.FREE_TEXT_MAX_LENGTH)
+    is_urgent = serializers.BooleanField(required=False)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
+
+
+class CaseCloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField([c for c in CaseOutcome.choices if c[0] != CaseOutcome.MERGED])
+    reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
+
+
+class CaseReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
+
+
+class CaseLinkSchoolSerializer(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=agency_list(), help_text="The school's agency id.")
+
+
+class CaseMergeSerializer(serializers.Serializer):
+    other = serializers.UUIDField(help_text="The id of the possible duplicate (shown on the case).")
+
+
+class ScreeningAddSerializer(serializers.Serializer):
+    checklist = serializers.ChoiceField(Checklist.choices)
+    signs = serializers.ListField(child=serializers.ChoiceField(Sign.choices))
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Screening
+        fields = ["id", "checklist", "signs", "recorded_at"]
+
+
+class CaseStatusSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(CaseStatus.choices)
+    outcome = serializers.ChoiceField(CaseOutcome.choices, allow_blank=True)
+    school = serializers.IntegerField(source="school_id", allow_null=True)
+    merged_into = serializers.UUIDField(source="merged_into_id", allow_null=True)
+
+
 BAD_INPUT = OpenApiResponse(description=(
     "Messages per field, in the request's language: `{field: [message]}`; `parties` is a list "
     "aligned with the input (an empty object for a valid party); `non_field_errors` for the case "
     "as a whole. Nothing is saved."
 ))
 NOT_FOUND = OpenApiResponse(description="No such case, or not one you may see (or change).")
+OTHER_AGENCY = OpenApiResponse(description="You work the case, but only the agency that received the report may.")
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
     description=(
@@ -296,6 +375,20 @@ class CaseDetailApi(APIView):
         with_identity = case_read(request.user, case, channel="api")
         return Response(case_detail_data(case, with_identity=with_identity))
 
+    @extend_schema(
+        request=CaseFactsPatchSerializer,
+        responses={200: CaseDetailSerializer, 400: BAD_INPUT, 403: OTHER_AGENCY, 404: NOT_FOUND},
+        description="Correct the case's facts, with the reason (kept encrypted; the audit names the changed "
+                    "fields only). The receipt time cannot change. Only the agency that received the report.",
+    )
+    def patch(self, request, case_id):
+        case = _intake_case(request, case_id)
+        serializer = CaseFactsPatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        case = services.case_update(user=request.user, case=case, reason=data.pop("reason"), **data)
+        return Response(case_detail_data(case, with_identity=True))
+
 
 class CasePartiesApi(APIView):
     @extend_schema(
@@ -319,3 +412,79 @@ class CasePartiesApi(APIView):
         party = party_add(user=request.user, case=case, **serializer.validated_data)
         with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
         return Response(party_data(party, with_identity=with_identity), status=status.HTTP_201_CREATED)
+
+
+# --- The case's lifecycle (issue #9 item 10) --------------------------------------------------
+
+def _intake_case(request, case_id) -> Case:
+    """A case the user may change (else 404) and whose intake agency they work for (else 403)."""
+    case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    if not permissions.is_intake_worker(request.user, case):
+        raise PermissionDenied(_("Only the agency that received the report may do this."))
+    return case
+
+
+def _status(case) -> Response:
+    return Response(CaseStatusSerializer(case).data)
+
+
+class CaseCloseApi(APIView):
+    @extend_schema(request=CaseCloseSerializer, responses={200: CaseStatusSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+                   description="Close the case with its outcome and the reason (kept encrypted). Refused while a "
+                               "statutory deadline is still running (the message lists them); breached ones may "
+                               "stay on record. Needs `change_case`.")
+    def post(self, request, case_id):
+        case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+        serializer = CaseCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _status(services.case_close(user=request.user, case=case, **serializer.validated_data))
+
+
+class CaseReopenApi(APIView):
+    @extend_schema(request=CaseReasonSerializer, responses={200: CaseStatusSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+                   description="Reopen a closed case, with the reason. A merged duplicate is not reopened.")
+    def post(self, request, case_id):
+        case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+        serializer = CaseReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _status(services.case_reopen(user=request.user, case=case, **serializer.validated_data))
+
+
+class CaseLinkSchoolApi(APIView):
+    @extend_schema(request=CaseLinkSchoolSerializer,
+                   responses={200: CaseStatusSerializer, 400: BAD_INPUT, 403: OTHER_AGENCY, 404: NOT_FOUND},
+                   description="Link a case an agency opened to the child's school (of the case's jurisdiction): "
+                               "the school's staff work it and its deadlines start now (UA II.2, KZ §25).")
+    def post(self, request, case_id):
+        case = _intake_case(request, case_id)
+        serializer = CaseLinkSchoolSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _status(services.case_link_school(user=request.user, case=case, **serializer.validated_data))
+
+
+class CaseMergeApi(APIView):
+    @extend_schema(request=CaseMergeSerializer, responses={200: CaseStatusSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+                   description="Merge two possible duplicates (one incident reported through two channels): the "
+                               "newer is closed as merged into the older, which is answered. Needs `change_case` "
+                               "on both.")
+    def post(self, request, case_id):
+        case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+        serializer = CaseMergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        other = Case.objects.filter(pk=serializer.validated_data["other"]).first()
+        if other is None:
+            raise serializers.ValidationError(
+                {"other": [_("These cases are not marked as possible duplicates of each other.")]})
+        return _status(services.case_merge(user=request.user, case=case, other=other))
+
+
+class CaseScreeningsApi(APIView):
+    @extend_schema(request=ScreeningAddSerializer, responses={201: ScreeningSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+                   description="Record a warning-sign checklist of the case's jurisdiction (SPEC R6); self-harm or "
+                               "suicidal signs mark the case urgent. Needs `change_case`.")
+    def post(self, request, case_id):
+        case = case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+        serializer = ScreeningAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        screening = services.screening_add(user=request.user, case=case, **serializer.validated_data)
+        return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)

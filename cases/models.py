@@ -52,7 +52,8 @@ class Case(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     # Set while closed (the reason is in the closing CaseChange, encrypted).
-    outcome = models.CharField(_("outcome"), max_length=32, choices=CaseOutcome.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=CaseOutcome.choices, blank=True,
+                               db_default="")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # A duplicate report of one incident, closed as merged into the case kept (SPEC multi-channel dedup).
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,

@@ -9,13 +9,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases import keyset, permissions
-from cases.models import Case, CaseAccess, Party
+from cases.models import Case, CaseAccess, CaseChange, DuplicateCandidate, Party
 from privacy.audit import audit_record
 from privacy.models import AuditAction, AuditEvent
 
@@ -27,6 +27,7 @@ TIMELINE_ACTIONS = [
     AuditAction.NOTICE_SEND, AuditAction.NOTICE_ACKNOWLEDGE, AuditAction.DEADLINE_MET,
     AuditAction.DEADLINE_BREACH, AuditAction.DEADLINE_WAIVE, AuditAction.MEETING_SCHEDULE,
     AuditAction.MEETING_OPEN, AuditAction.DECISION_RECORD,
+    AuditAction.CASE_CLOSE, AuditAction.CASE_REOPEN, AuditAction.CASE_LINK_SCHOOL, AuditAction.CASE_MERGE,
 ]
 
 
@@ -93,7 +94,7 @@ def case_list_visible_to(user, *, filters: CaseListFilters | None = None):
 
 
 def case_get_for_user(user, case_id, *, perm: str = permissions.VIEW) -> Case:
-    case = Case.objects.select_related("school", "jurisdiction").filter(pk=case_id).first()
+    case = Case.objects.select_related("school", "intake_agency", "jurisdiction").filter(pk=case_id).first()
     if case is None or not permissions.has_case_perm(user, perm, case):
         audit_record(actor=user, action=AuditAction.ACCESS_REFUSED,
                      case_id=case.pk if case else None, detail={"perm": perm})
@@ -198,3 +199,41 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
     if len(rows) <= size:
         return rows, None
     return rows[:size], keyset.cursor_encode(rows[size - 1].received_at, rows[size - 1].pk)
+
+
+@dataclass
+class DuplicateEntry:
+    """A possible duplicate as a reader of the case may see it: the other case's reference,
+    agency and date only if they may see that case too, else nothing but that it exists."""
+
+    candidate: DuplicateCandidate
+    visible: bool
+    other: Case | None = None
+    may_merge: bool = False
+
+
+def case_duplicates(user, case: Case) -> list[DuplicateEntry]:
+    """The unresolved possible duplicates of the case (SPEC §2, multi-channel dedup). Never names:
+    a visible other case shows its reference, intake agency and date; another agency's case only
+    that it exists."""
+    rows = (DuplicateCandidate.objects.filter(resolved_at__isnull=True)
+            .filter(Q(case=case) | Q(other=case))
+            .select_related("case__intake_agency", "case__school", "other__intake_agency", "other__school")
+            .order_by("found_at", "pk"))
+    may_change = permissions.has_case_perm(user, permissions.CHANGE, case)
+    entries = []
+    for row in rows:
+        other = row.other if row.case_id == case.pk else row.case
+        if permissions.has_case_perm(user, permissions.VIEW, other):
+            entries.append(DuplicateEntry(
+                candidate=row, visible=True, other=other,
+                may_merge=may_change and other.status == case.status == "open"
+                and permissions.has_case_perm(user, permissions.CHANGE, other)))
+        else:
+            entries.append(DuplicateEntry(candidate=row, visible=False))
+    return entries
+
+
+def case_changes(case: Case):
+    """The case's recorded changes with their reasons (for readers of the case's facts), newest first."""
+    return CaseChange.objects.filter(case=case).select_related("by").order_by("-at")

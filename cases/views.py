@@ -3,16 +3,23 @@
 Every page that shows one case fetches it through ``_get_case_for_user``.
 """
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.selectors import schools_for_intake
-from cases import selectors
-from cases.forms import PARTY_FIELD_BY_INPUT, CaseForm, PartyFormSet, is_blank_party
+from cases import permissions, selectors, services
+from cases.forms import (
+    PARTY_FIELD_BY_INPUT, AgencyCaseForm, CaseFactsForm, CaseForm, CloseForm, LinkSchoolForm, PartyForm,
+    PartyFormSet, ReopenForm, ScreeningForm, is_blank_party,
+)
+from cases.intake import agencies_for_intake
+from cases.models import Case, Party
 from cases.services import ScreeningInput, case_register, case_register_errors
 from cases.vocabulary import CaseStatus, Kind
 from cases.warning_signs import Sign
@@ -82,18 +89,29 @@ def _apply_errors(errors: dict, case_form: CaseForm, party_forms: list, kept_pos
     errors_to_form(case_form, errors, CASE_FIELD_BY_INPUT, keep_form_errors=True)
 
 
+def _intake_form_class(user):
+    """School staff keep the school's report form; the 111 centre, the police, health and social
+    services get the same form for their own agency, the school optional (issue #9)."""
+    if schools_for_intake(user).exists():
+        return CaseForm
+    if agencies_for_intake(user).exists():
+        return AgencyCaseForm
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    if not schools_for_intake(request.user).exists():
-        # Police, guardianship, ombudsman, a commission secretary: nothing to file for.
+    form_class = _intake_form_class(request.user)
+    if form_class is None:
+        # Guardianship, ombudsman, a commission secretary: nothing to file for.
         return render(request, "cases/cannot_file.html", status=403)
     if request.method == "GET":
-        case_form = CaseForm(user=request.user)
+        case_form = form_class(user=request.user)
         formset = PartyFormSet(prefix="party", initial=INITIAL_PARTIES)
         return render(request, "cases/case_new.html", {"form": case_form, "formset": formset})
 
-    case_form = CaseForm(request.POST, user=request.user)
+    case_form = form_class(request.POST, user=request.user)
     formset = PartyFormSet(request.POST, prefix="party")
     forms_valid = all([case_form.is_valid(), formset.is_valid()])  # both: every field is checked
     kept = [i for i, form in enumerate(formset.forms) if not is_blank_party(form)]
@@ -106,9 +124,14 @@ def case_new(request):
         places=data.get("places") or [], parties=parties,
         screening=ScreeningInput(checklist=case_form.checklist, signs=data.get("signs") or []),
     )
+    if case_form.is_agency_intake:
+        checked["intake_agency"] = data.get("intake_agency")
     if not forms_valid:
         # One round: the service's checks on whatever parsed, beside the fields' own errors.
-        _apply_errors(case_register_errors(user=request.user, **checked), case_form, formset.forms, kept)
+        errors = case_register_errors(user=request.user, **checked)
+        if case_form.is_agency_intake and checked["intake_agency"] is None:
+            errors.pop("intake_agency", None)  # the field says it already
+        _apply_errors(errors, case_form, formset.forms, kept)
     else:
         try:
             case = case_register(
@@ -140,4 +163,175 @@ def case_detail(request, case_id):
         "with_identity": with_identity,
         "screenings": screenings,
         "timeline": selectors.case_timeline(case),
+        "duplicates": selectors.case_duplicates(request.user, case),
+        "changes": list(selectors.case_changes(case)) if with_identity else [],
+        "may_change": permissions.has_case_perm(request.user, permissions.CHANGE, case),
+        "is_intake_worker": permissions.is_intake_worker(request.user, case),
     })
+
+
+# --- The case's lifecycle (issue #9 item 10) --------------------------------------------------
+# Each page: a case the user may not change is a 404 like one that does not exist (audited);
+# a refused input is shown beside its fields with status 400 and changes nothing.
+
+def _action_page(request, case, form, *, title: str, intro: str = "", submit: str, status: int = 200,
+                 template: str = "cases/case_action.html", **extra):
+    return render(request, template, {"case": case, "form": form, "title": title, "intro": intro,
+                                      "submit": submit, **extra}, status=status)
+
+
+def _refused(request, case, messages, *, status: int):
+    return render(request, "cases/refused.html", {"case": case, "messages": messages}, status=status)
+
+
+def _intake_case(request, case_id) -> tuple[Case, bool]:
+    """The case and whether the user works it for the agency that received the report: only
+    that agency corrects its facts or links it to a school (another team of the case gets 403)."""
+    case = selectors.case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    return case, permissions.is_intake_worker(request.user, case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, case_id):
+    case, allowed = _intake_case(request, case_id)
+    if not allowed:
+        return _refused(request, case, [_("Only the agency that received the report changes its facts.")], status=403)
+    title, submit = _("Correct the facts"), _("Save the change")
+    intro = _("The time the report was received cannot change: every deadline runs from it.")
+    with timezone.override(case.jurisdiction.zone):
+        if request.method == "GET":
+            form = CaseFactsForm(initial=CaseFactsForm.initial_for(case))
+            return _action_page(request, case, form, title=title, intro=intro, submit=submit)
+        form = CaseFactsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.case_update(user=request.user, case=case, reason=form.cleaned_data["reason"],
+                                     **form.changes())
+            except InputError as err:
+                errors_to_form(form, err.errors, {"forms": "form_types"})
+            else:
+                return redirect("cases:detail", case_id=case.pk)
+        return _action_page(request, case, form, title=title, intro=intro, submit=submit, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_new(request, case_id):
+    case = selectors.case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    minors = list(Party.objects.filter(case=case, is_minor=True).order_by("position"))
+    title, submit = _("Add a party"), _("Add the party")
+    if request.method == "GET":
+        return _action_page(request, case, PartyForm(), title=title, submit=submit)
+    form = PartyForm(request.POST)
+    if form.is_valid():
+        number = form.cleaned_data.get("represents_number")
+        represents = next((p for p in minors if p.position + 1 == number), None) if number else None
+        try:
+            services.party_add(user=request.user, case=case, data=form.to_input(number_to_index={}),
+                               represents=represents)
+        except InputError as err:
+            errors_to_form(form, err.errors, {"represents": "represents_number", "represents_index": None})
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _action_page(request, case, form, title=title, submit=submit, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening_new(request, case_id):
+    case = selectors.case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    title, submit = _("Record warning signs"), _("Record the screening")
+    if request.method == "GET":
+        return _action_page(request, case, ScreeningForm(case=case), title=title, submit=submit)
+    form = ScreeningForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.screening_add(user=request.user, case=case, checklist=form.cleaned_data["checklist"],
+                                   signs=form.cleaned_data["signs"])
+        except InputError as err:
+            errors_to_form(form, err.errors)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _action_page(request, case, form, title=title, submit=submit, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request, case_id):
+    case = selectors.case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    title, submit = _("Close the case"), _("Close the case")
+    intro = _("A case closes once its statutory deadlines are met or waived; breached ones stay on record.")
+    if request.method == "GET":
+        return _action_page(request, case, CloseForm(), title=title, intro=intro, submit=submit)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(user=request.user, case=case, **form.cleaned_data)
+        except InputError as err:
+            errors_to_form(form, err.errors)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _action_page(request, case, form, title=title, intro=intro, submit=submit, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, case_id):
+    case = selectors.case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    title, submit = _("Reopen the case"), _("Reopen the case")
+    if request.method == "GET":
+        return _action_page(request, case, ReopenForm(), title=title, submit=submit)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reopen(user=request.user, case=case, reason=form.cleaned_data["reason"])
+        except InputError as err:
+            errors_to_form(form, err.errors)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _action_page(request, case, form, title=title, submit=submit, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_link_school(request, case_id):
+    case, allowed = _intake_case(request, case_id)
+    if not allowed or not case.is_agency_intake:
+        return _refused(request, case, [_("Only the agency that opened the case links it to a school.")], status=403)
+    title, submit = _("Link to a school"), _("Link the case")
+    intro = _("The school's staff will work the case, and the school's deadlines start now.")
+    if request.method == "GET":
+        return _action_page(request, case, LinkSchoolForm(case=case), title=title, intro=intro, submit=submit)
+    form = LinkSchoolForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_link_school(user=request.user, case=case, school=form.cleaned_data["school"])
+        except InputError as err:
+            errors_to_form(form, err.errors)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _action_page(request, case, form, title=title, intro=intro, submit=submit, status=400)
+
+
+@login_required
+@require_POST
+def case_merge(request, case_id):
+    """Merge a possible duplicate (the form on the case page names the other case)."""
+    case = selectors.case_get_for_user(request.user, case_id, perm=permissions.CHANGE)
+    other = Case.objects.filter(pk=request.POST["other"]).first() if _is_uuid(request.POST.get("other")) else None
+    try:
+        if other is None:
+            raise InputError({"other": [_("These cases are not marked as possible duplicates of each other.")]})
+        kept = services.case_merge(user=request.user, case=case, other=other)
+    except InputError as err:
+        return _refused(request, case, [m for msgs in err.errors.values() for m in msgs], status=400)
+    return redirect("cases:detail", case_id=kept.pk)
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

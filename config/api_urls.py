@@ -31,6 +31,7 @@ v1 = [
     path("meetings/<int:meeting_id>/attendance/", MeetingAttendanceApi.as_view(), name="api-meeting-attendance"),
     path("meetings/<int:meeting_id>/votes/", MeetingVotesApi.as_view(), name="api-meeting-votes"),
     path("meetings/<int:meeting_id>/minutes/", MeetingMinutesApi.as_view(), name="api-meeting-minutes"),
+    path("", include("cases.api_urls")),
     path("", include("casework.api_urls")),
     path("", include("evidence.api_urls")),
     path("", include("support.api_urls")),

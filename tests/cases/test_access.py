@@ -214,10 +214,11 @@ def test_the_page_query_is_an_index_range_per_grantee(persona, file_case):
     with connection.cursor() as cur:  # 30,000 more cases of the school, straight in SQL
         cur.execute("""
             WITH generated AS (
-                INSERT INTO cases_case (id, school_id, jurisdiction_id, register_year, register_number, received_at,
+                INSERT INTO cases_case (id, school_id, intake_agency_id, jurisdiction_id, register_year,
+                                        register_number, received_at,
                                         channel, kinds, forms, places, description, is_urgent, is_overdue, status,
                                         created_by_id, created_at, updated_at)
-                SELECT gen_random_uuid(), school_id, jurisdiction_id, register_year, 100000 + s,
+                SELECT gen_random_uuid(), school_id, intake_agency_id, jurisdiction_id, register_year, 100000 + s,
                        received_at - s * interval '1 minute', channel, kinds, forms, places, '', s %% 7 = 0,
                        false, status, created_by_id, created_at, updated_at
                   FROM cases_case, generate_series(1, 30000) s WHERE id = %s
