@@ -88,7 +88,8 @@ def test_a_reader_may_not_write(api, entries, username):
     assert client.post(LIST, {"name": "Жан", "services": ["psychological"], "phone": "123"},
                        format="json").status_code == 403
     assert client.patch(detail(entries["crisis"].pk), {"name": "Басқа"}, format="json").status_code == 403
-    assert HelpOrganisation.objects.count() == 4 and HelpOrganisation.objects.get(pk=entries["crisis"].pk).name == "Сенім"
+    assert HelpOrganisation.objects.count() == 4
+    assert HelpOrganisation.objects.get(pk=entries["crisis"].pk).name == "Сенім"
 
 
 def test_a_keeper_corrects_and_deactivates(api, entries):
