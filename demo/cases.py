@@ -349,6 +349,7 @@ def load_demo_cases() -> dict | None:
         upcoming = meetings.schedule_upcoming(story)
         _wait_until(max(story.moment, meeting.starts_at))
         meetings.hold(story, meeting)
+        _support_plan(story)
         _assign(story)
     # What the beat would do next: reminders and breach alerts, then their delivery.
     swept = deadlines_sweep()
@@ -380,3 +381,26 @@ def summary_lines(result: dict) -> list[str]:
     """One line per demo case: reference, school, what it shows."""
     notes = {spec.key: spec.note for spec in CASES}
     return [f"{case.reference}: {notes[key]}" for key, case in result["cases"].items()]
+
+def _support_plan(story: Story) -> None:
+    """Issue #9 item 8: the victim of "kz-notified" has a rehabilitation plan (KZ §39) with two
+    items, one done; run again, it changes nothing."""
+    from support import services as support_services
+    from support.models import SupportPlan
+
+    case = story.cases["kz-notified"]
+    victim = case.parties.get(role="victim")
+    if SupportPlan.objects.filter(party=victim).exists():
+        return
+    coordinator = story.users["kz-coordinator"]
+    plan = support_services.plan_create(user=coordinator, case=case, party=victim, kind="victim_rehabilitation")
+    today = case.jurisdiction.local_date(timezone.now())
+    consultations = support_services.plan_item_add(
+        user=coordinator, plan=plan, measure="psychologist", detail="Аптасына бір рет психологпен кездесу",
+        owner_agency=case.school, owner=story.users["kz-psychologist"], due_on=today + dt.timedelta(days=14))
+    support_services.plan_item_add(
+        user=coordinator, plan=plan, measure="home_visit", detail="Отбасына бару, ата-анамен әңгіме",
+        owner_agency=case.school, owner=story.users["kz-social-pedagogue"], due_on=today + dt.timedelta(days=7))
+    support_services.plan_item_progress(user=story.users["kz-psychologist"], item=consultations,
+                                        text="Алғашқы кездесу өтті, бала сөйлесуге дайын")
+    support_services.plan_item_done(user=story.users["kz-psychologist"], item=consultations)
