@@ -382,6 +382,7 @@ def summary_lines(result: dict) -> list[str]:
     notes = {spec.key: spec.note for spec in CASES}
     return [f"{case.reference}: {notes[key]}" for key, case in result["cases"].items()]
 
+
 def _support_plan(story: Story) -> None:
     """Issue #9 item 8: the victim of "kz-notified" has a rehabilitation plan (KZ §39) with two
     items, one done; run again, it changes nothing."""
