@@ -12,11 +12,14 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agencies.models import Agency
+from agencies.models import Agency, Membership
+from agencies.services import membership_remove
 from casework import assignment_selectors
 from casework.services.assignment import case_assign
 from cases.models import CaseAccess
@@ -446,11 +449,32 @@ def test_the_demo_gives_the_police_officer_cases_of_their_own(persona):
                    "alone; a user who left the agency keeps them until the range also checks the user's groups "
                    "(or membership_remove clears the assignee)")
 def test_an_officer_who_left_the_agency_no_longer_lists_its_cases(persona, police_case):
-    from agencies.models import Membership
-    from agencies.services import membership_remove
-
     officer = persona("kz-police")
     case_assign(user=persona("kz-police-duty"), case=police_case, agency=agency("kz-police"), assignee=officer)
     membership_remove(membership=Membership.objects.get(user=officer, agency__code="kz-police"))
     mine, _cursor = case_page(officer, filters=CaseListFilters(mine=True))
     assert refs(mine) == []
+
+
+def test_the_list_shows_who_holds_each_case_in_ones_agency_for_one_query(persona, police_cases):
+    client = client_for(persona("kz-police-head"))
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("cases:list")).content.decode()
+        return html, len(queries)
+
+    html, before = page()
+    rows = {case.reference: html.split(case.reference, 1)[1].split("</tr>", 1)[0] for case in police_cases}
+    assert "Асхат Бекболатов" in rows[police_cases[0].reference]
+    assert "Руслан Тоқтаров" in rows[police_cases[1].reference]
+    assert "Асхат" not in rows[police_cases[3].reference] and "Руслан" not in rows[police_cases[3].reference]
+    # Two more holders on the page: not one more query.
+    for case in police_cases[3:]:
+        case_assign(user=persona("kz-police-head"), case=case, agency=agency("kz-police"),
+                    assignee=persona("kz-police-2"))
+    html, after = page()
+    assert after == before and html.count("Руслан Тоқтаров") == 3
+    # The school sees who holds the case in the school, not in the police.
+    school_html = client_for(persona("kz-coordinator")).get(reverse("cases:list")).content.decode()
+    assert "Асхат Бекболатов" not in school_html
