@@ -207,6 +207,13 @@ class CaseFactsPatchSerializer(serializers.Serializer):
     is_urgent = serializers.BooleanField(required=False)
     reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
 
+    def validate(self, attrs):
+        # Every deadline runs from the receipt time: it is never corrected (UA II.2, KZ §25).
+        if "received_at" in self.initial_data:
+            raise serializers.ValidationError({"received_at": [
+                _("The time the report was received cannot change: every deadline runs from it.")]})
+        return attrs
+
 
 class CaseCloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField([c for c in CaseOutcome.choices if c[0] != CaseOutcome.MERGED])
