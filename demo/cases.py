@@ -25,6 +25,7 @@ from cases.services import PartyInput, case_register
 from casework.services.assignment import case_assign
 from demo import meetings
 from notifications.models import NoticeChannel, SatisfyEvent, StartEvent
+from evidence.demo import load_demo_evidence
 from notifications.services.clocks import case_event_record
 from notifications.services.notices import notice_acknowledge, notice_send
 from notifications.services.outbox import outbox_deliver
@@ -351,6 +352,8 @@ def load_demo_cases() -> dict | None:
         meetings.hold(story, meeting)
         _support_plan(story)
         _assign(story)
+        # Issue #9 item 7: a generated screenshot and a takedown request on the cyberbullying case.
+        load_demo_evidence(case=story.cases["kz-breached"], user=story.users["kz-coordinator"])
     # What the beat would do next: reminders and breach alerts, then their delivery.
     swept = deadlines_sweep()
     delivered = outbox_deliver()
