@@ -39,6 +39,13 @@ def _isolated_keys(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _isolated_evidence_storage(settings, tmp_path_factory):
+    """Documents a test stores (evidence app, the demo story) go to a temporary directory, never var/."""
+    settings.EVIDENCE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                 "OPTIONS": {"location": str(tmp_path_factory.mktemp("evidence"))}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     """API throttle counts live in the process's cache: each test starts with none."""
     from django.core.cache import cache

@@ -39,9 +39,9 @@ class DocumentForm(forms.Form):
                                   max_length=limits.FREE_TEXT_MAX_LENGTH,
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attached"].choices = attachment_choices(case)
+        self.fields["attached"].choices = choices if choices is not None else attachment_choices(case)
         self.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf,.txt"
 
     def attachment(self) -> tuple[str, str]:

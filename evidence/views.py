@@ -43,9 +43,10 @@ def case_documents_context(user, case, *, with_identity: bool, document_form=Non
     and the forms the user may use."""
     agency = selectors.acting_agency(user, case)
     remove_forms, update_forms = remove_forms or {}, update_forms or {}
+    choice_list = attachment_choices(case)
+    choices = dict(choice_list)
     if agency is not None and document_form is None:
-        document_form = DocumentForm(case=case)
-    choices = dict(attachment_choices(case))
+        document_form = DocumentForm(case=case, choices=choice_list)
     logs = selectors.custody_logs(case)
     document_rows = []
     for document in selectors.case_documents(case):

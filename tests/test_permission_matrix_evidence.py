@@ -84,12 +84,6 @@ ROUTES = [
 COVERED_NAMES = {name for name, *_ in ROUTES}
 
 
-@pytest.fixture(autouse=True)
-def evidence_storage(settings, tmp_path):
-    settings.EVIDENCE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                 "OPTIONS": {"location": str(tmp_path / "evidence")}}
-
-
 @pytest.fixture
 def world(demo, persona, file_case):
     kz = file_case(persona("kz-coordinator"), "kz-school-1")

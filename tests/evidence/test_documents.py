@@ -329,3 +329,13 @@ def test_a_document_attaches_to_an_agency_action_of_its_own_case(case, persona, 
     form_choices = dict(_client(coordinator).get(reverse("cases:detail", args=[case.pk]))
                         .context["document_form"].fields["attached"].choices)
     assert f"action:{action.pk}" in form_choices and f"action:{other.pk}" not in form_choices
+
+
+def test_the_demo_screenshot_is_a_clean_png(case, persona):
+    from evidence.demo import load_demo_evidence
+
+    load_demo_evidence(case=case, user=persona("kz-coordinator"))
+    load_demo_evidence(case=case, user=persona("kz-coordinator"))  # idempotent
+    document = Document.objects.get(case=case)
+    assert document.content_type == "image/png" and document.metadata_stripped
+    assert case.takedown_requests.count() == 1
