@@ -24,7 +24,7 @@ from cases.models import Case
 from cases.services import PartyInput, case_register
 from casework.services.assignment import case_assign
 from demo import meetings
-from notifications.models import NoticeChannel, SatisfyEvent, StartEvent
+from notifications.models import NoticeChannel, StartEvent
 from evidence.demo import load_demo_evidence
 from notifications.services.clocks import case_event_record
 from notifications.services.notices import notice_acknowledge, notice_send
@@ -186,8 +186,8 @@ CASES = [
                  # KZ §19.5: violence by a parent: the police tell guardianship and the mobile group.
                  Notify(50 * MIN, "kz-guardianship", by="kz-police", ack_by="kz-guardianship"),
                  Notify(50 * MIN, "kz-mobile", by="kz-police")),
-        events=(Event(StartEvent.PLACEMENT_FLAGGED, 40 * MIN, "kz-head"),
-                Event(SatisfyEvent.PLACEMENT_DECIDED, 8 * H, "kz-minors-commission")),
+        # The commission's placement decision is its own action (casework), recorded in _actions.
+        events=(Event(StartEvent.PLACEMENT_FLAGGED, 40 * MIN, "kz-head"),),
         note="decided: the father is the alleged perpetrator; the police told guardianship and the mobile "
              "group (KZ §19.5); placement decided by the minors' commission within 12 hours (met)",
     ),
@@ -352,6 +352,7 @@ def load_demo_cases() -> dict | None:
         meetings.hold(story, meeting)
         _support_plan(story)
         _assign(story)
+        _actions(story)
         # Issue #9 item 7: a generated screenshot and a takedown request on the cyberbullying case.
         load_demo_evidence(case=story.cases["kz-breached"], user=story.users["kz-coordinator"])
     # What the beat would do next: reminders and breach alerts, then their delivery.
@@ -408,3 +409,35 @@ def _support_plan(story: Story) -> None:
     support_services.plan_item_progress(user=story.users["kz-psychologist"], item=consultations,
                                         text="Алғашқы кездесу өтті, бала сөйлесуге дайын")
     support_services.plan_item_done(user=story.users["kz-psychologist"], item=consultations)
+
+
+def _actions(story: Story) -> None:
+    """Issue #9 items 2, 3, 6: on "kz-placed", the agencies' actions in the case's chronology —
+    the police register the case and talk with the mother, guardianship inspects the home, the
+    commission on minors' affairs decides on placement 8 hours after the report (its 12-hour
+    clock, KZ §45, met) — and the victim's first account. Run again, it changes nothing."""
+    from casework.models import Action, ActionKind as K
+    from casework.services.actions import action_record
+    from casework.services.first_account import first_account_record
+
+    case = story.cases["kz-placed"]
+    if Action.objects.filter(case=case).exists():
+        return
+    users = story.users
+    steps = [
+        ("kz-police", K.PRETRIAL_REGISTRATION, 1 * H, {"register_number": "241500031000517"}),
+        ("kz-guardianship", K.HOME_VISIT, 90 * MIN, {"with_police": True, "with_school_specialist": True}),
+        ("kz-guardianship", K.INSPECTION_ACT, 3 * H, {
+            "act_number": "47", "conditions": "danger",
+            "findings": "Тоңазытқыш бос, балаға бөлек төсек жоқ; әкесі мас күйде."}),
+        ("kz-police", K.PREVENTIVE_TALK, 4 * H, {"talked_with": ["parents"], "liability_explained": True}),
+        ("kz-minors-commission", K.PLACEMENT_DECISION, 8 * H, {
+            "decision_number": "12/3", "place_type": "support_centre", "placed_by": "guardianship",
+            "institution": "Балаларды қолдау орталығы", "basis": "Үйде балаға қауіп бар (тексеру актісі №47)."}),
+    ]
+    for username, kind, after, values in steps:
+        action_record(user=users[username], case=case, kind=kind, values=values, occurred_at=case.received_at + after)
+    first_account_record(
+        user=users["kz-social-pedagogue"], case=case, party_id=case.parties.get(role="victim").pk,
+        spoken_at=case.received_at - 20 * MIN, place="Баланың үйі, ас үй", present="Әлеуметтік педагог",
+        words="Әкем ашуланса ұрады. Кеше тамақ бермеді. Үйге қайтқым келмейді.")
