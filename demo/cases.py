@@ -24,8 +24,8 @@ from cases.models import Case
 from cases.services import PartyInput, case_register
 from casework.services.assignment import case_assign
 from demo import meetings
-from notifications.models import NoticeChannel, StartEvent
 from evidence.demo import load_demo_evidence
+from notifications.models import NoticeChannel, StartEvent
 from notifications.services.clocks import case_event_record
 from notifications.services.notices import notice_acknowledge, notice_send
 from notifications.services.outbox import outbox_deliver
