@@ -27,7 +27,7 @@ from cases.warning_signs import CHECKLIST_SIGNS, URGENT_SIGNS
 from config.errors import InputError
 # The clocks module imports nothing from here (the case's overdue mark is cases.overdue):
 # no import circle.
-from notifications.models import OPEN_STATES, Deadline, DeadlineState
+from notifications.models import OPEN_STATES, ClockKind, Deadline, DeadlineState
 from notifications.services.clocks import case_overdue_refresh, deadlines_start
 from privacy import crypto
 from privacy.audit import audit_record
@@ -394,8 +394,12 @@ def duplicates_find(*, case: Case) -> list[DuplicateCandidate]:
 
 
 def _pending_clocks(case: Case) -> list[str]:
-    """The rule names of the case's statutory clocks still running (not met, waived or breached)."""
-    rows = Deadline.objects.filter(case=case, state=DeadlineState.PENDING).select_related("rule").order_by("due_at")
+    """The rule names of the case's statutory clocks still running (not met, waived or breached).
+
+    A support plan's clocks (an item's due date, a plan's review: the given-date clocks of
+    support.clocks) do not hold the case open: the child's support goes on after it closes."""
+    rows = (Deadline.objects.filter(case=case, state=DeadlineState.PENDING).exclude(rule__clock=ClockKind.GIVEN_DATE)
+            .select_related("rule").order_by("due_at"))
     return list(dict.fromkeys(d.rule.name for d in rows))
 
 

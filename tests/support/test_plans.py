@@ -253,3 +253,24 @@ def test_the_api_creates_a_plan_and_an_item_and_answers_400_per_field(persona, k
     assert done.status_code == 200 and done.json()["done_at"]
     listed = client.get(url).json()
     assert listed[0]["items"][0]["done_at"]
+
+
+def test_a_case_with_a_plan_still_running_can_be_closed(persona, kz_case):
+    """The lead's story: a plan with two items, one done; the case closes, the support goes on."""
+    from cases.services import case_close
+
+    coordinator = persona("kz-coordinator")
+    plan = services.plan_create(user=coordinator, case=kz_case, party=_party(kz_case, "victim"),
+                                kind="victim_rehabilitation")
+    first, second = (services.plan_item_add(user=coordinator, plan=plan, measure=measure, detail="",
+                                            owner_agency=kz_case.school, owner=persona("kz-psychologist"),
+                                            due_on=_today(kz_case) + dt.timedelta(days=days))
+                     for measure, days in (("psychologist", 10), ("extra_curricular", 12)))
+    services.plan_item_done(user=persona("kz-psychologist"), item=first)
+    # Three days on, the statutory clocks are breached (on record, no longer running).
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+        deadlines_sweep()
+        case_close(user=coordinator, case=kz_case, outcome="handled", reason="Көмек көрсетілді")
+    kz_case.refresh_from_db()
+    assert kz_case.status == "closed"
+    assert _clock(second.clock_subject).state == DeadlineState.PENDING
