@@ -36,6 +36,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Document files (evidence app) use EVIDENCE_STORAGE from config.settings: set
+# EVIDENCE_S3_BUCKET (and EVIDENCE_S3_ENDPOINT_URL for MinIO or another S3-compatible
+# store) so that every web replica reads the same files; without it they are written
+# under EVIDENCE_ROOT, which must then be one volume shared by all web replicas.
+# Either way the app encrypts each file before it leaves the process.
+
 # Personal-data keys come from the environment, never from the embedded default's
 # key file under var/: that file would differ between the web and worker
 # containers and vanish with them. Both are required (ImproperlyConfigured if unset).

@@ -25,6 +25,7 @@ from evidence.models import (
     TAKEDOWN_TRANSITIONS, AttachedTo, Document, DocumentSource, Platform, TakedownRequest, TakedownStatus,
     TakedownStatusChange,
 )
+from privacy import crypto
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
@@ -166,6 +167,29 @@ def document_remove(*, user, document: Document, reason: str) -> Document:
 
     transaction.on_commit(purge)
     return document
+
+
+def documents_reseal() -> dict:
+    """After a key rotation (README, "Key rotation"): store every kept file again sealed with the
+    newest key, so the old key can be dropped. Files that no configured key opens are counted and
+    left as they are. Each file is its own short step; running it again does nothing more."""
+    counts = {"resealed": 0, "unreadable": 0}
+    for document_id, key in Document.objects.filter(removed_at__isnull=True).values_list("pk", "storage_key"):
+        try:
+            new_key = storage.blob_reseal(key=key, document_id=document_id)
+        except (crypto.DecryptionError, OSError):
+            log.error("Cannot re-seal the stored file of document %s", document_id)
+            counts["unreadable"] += 1
+            continue
+        if new_key is None:
+            continue
+        with transaction.atomic():
+            Document.objects.filter(pk=document_id).update(storage_key=new_key)
+        storage.blob_delete(key)
+        counts["resealed"] += 1
+    if counts["resealed"] or counts["unreadable"]:
+        audit_record(actor=None, action=AuditAction.KEYS_ROTATED, detail={"documents": counts})
+    return counts
 
 
 # --- Takedown requests -------------------------------------------------------------------------

@@ -134,10 +134,26 @@ def blob_put(*, key: str, document_id, data: bytes) -> None:
         raise RuntimeError("The evidence storage did not keep the key it was given.")
 
 
-def blob_get(*, key: str, document_id) -> bytes:
+def blob_read_sealed(key: str) -> bytes:
     with _storage().open(key, "rb") as fh:
-        sealed = fh.read()
-    return crypto.open_sealed_bytes(sealed, _associated_data(document_id))
+        return fh.read()
+
+
+def blob_get(*, key: str, document_id) -> bytes:
+    return crypto.open_sealed_bytes(blob_read_sealed(key), _associated_data(document_id))
+
+
+def blob_reseal(*, key: str, document_id) -> str | None:
+    """Store the file again sealed with the newest key, under a new key; returns the new key, or
+    None if it is sealed with the newest key already. The caller points the row at the new key
+    and then deletes the old file: at no moment is there no readable copy."""
+    sealed = blob_read_sealed(key)
+    if crypto.key_id_of_bytes(sealed) == crypto.keyring().newest_id:
+        return None
+    plain = crypto.open_sealed_bytes(sealed, _associated_data(document_id))
+    new_key = new_storage_key()
+    blob_put(key=new_key, document_id=document_id, data=plain)
+    return new_key
 
 
 def blob_delete(key: str) -> None:

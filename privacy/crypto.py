@@ -189,6 +189,14 @@ def seal_bytes(plaintext: bytes, associated_data: str) -> bytes:
     return FILE_MAGIC + bytes([len(key_id)]) + key_id + nonce + ciphertext
 
 
+def key_id_of_bytes(blob: bytes) -> str:
+    """The key id a sealed file names ("" if it is not a sealed file)."""
+    head = len(FILE_MAGIC)
+    if len(blob) < head + 1 or not blob.startswith(FILE_MAGIC):
+        return ""
+    return blob[head + 1:head + 1 + blob[head]].decode("ascii", "replace")
+
+
 def open_sealed_bytes(blob: bytes, associated_data: str) -> bytes:
     head = len(FILE_MAGIC)
     if len(blob) < head + 1 or not blob.startswith(FILE_MAGIC):

@@ -339,3 +339,26 @@ def test_the_demo_screenshot_is_a_clean_png(case, persona):
     document = Document.objects.get(case=case)
     assert document.content_type == "image/png" and document.metadata_stripped
     assert case.takedown_requests.count() == 1
+
+
+def test_after_a_key_rotation_files_are_resealed_with_the_newest_key(case, persona, settings, evidence_storage):
+    import base64
+    import os
+
+    from privacy import crypto
+
+    document = _upload(persona("kz-coordinator"), case)
+    old_key_file = evidence_storage / document.storage_key
+    ring = crypto.keyring()
+    old = f"{ring.newest_id}:{base64.b64encode(ring.keys[ring.newest_id]).decode()}"
+    blind = base64.b64encode(ring.blind_index_key).decode()
+    new = f"k9:{base64.b64encode(os.urandom(32)).decode()}"
+    settings.FIELD_ENCRYPTION_KEYS, settings.BLIND_INDEX_KEY = [new, old], blind
+    crypto.reset_keyring()
+    assert services.documents_reseal() == {"resealed": 1, "unreadable": 0}
+    assert services.documents_reseal() == {"resealed": 0, "unreadable": 0}  # nothing more to do
+    settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key dropped
+    crypto.reset_keyring()
+    document.refresh_from_db()
+    assert storage.blob_get(key=document.storage_key, document_id=document.pk) == SECRET_TEXT
+    assert not old_key_file.exists()
