@@ -96,3 +96,13 @@ class FirstAccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = BLANK + [
             (str(p.pk), party_label(p, with_identity=with_identity)) for p in parties]
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(label=_("Addendum"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("What the child added later, or a correction of a slip in the record. "
+                                       "The account above stays as it was recorded."))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_addendum_%s")
+        super().__init__(*args, **kwargs)

@@ -141,3 +141,18 @@ class FirstAccount(models.Model):
 
     def __str__(self):
         return f"First account #{self.pk}"
+
+
+class FirstAccountAddendum(models.Model):
+    """What was added to a first account afterwards (the account itself never changes)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(FirstAccount, on_delete=models.CASCADE, related_name="addenda")
+    text = EncryptedTextField(_("addendum"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["account", "recorded_at"]
+        verbose_name = _("addendum to a first account")
+        verbose_name_plural = _("addenda to first accounts")

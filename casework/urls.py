@@ -19,6 +19,8 @@ actions = [
     path("cases/<uuid:case_id>/actions/<uuid:pk>/edit/", action_views.action_edit, name="action_edit"),
     path("cases/<uuid:case_id>/first-account/new/", action_views.first_account_new, name="first_account_new"),
     path("cases/<uuid:case_id>/first-account/<uuid:party_id>/", action_views.first_account, name="first_account"),
+    path("cases/<uuid:case_id>/first-account/<uuid:party_id>/addendum/", action_views.first_account_addendum,
+         name="first_account_addendum"),
 ]
 
 urlpatterns = [*assignment, *actions]

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from agencies.demo import USERS
 from agencies.models import Agency, SCHOOL_CASE_TEAM_ROLES
 from cases.services import case_share_with_agency
-from casework.models import Action, ActionKind, FirstAccount
+from casework.models import Action, ActionKind, FirstAccount, FirstAccountAddendum
 from casework.services.actions import action_record
 from casework.services.first_account import first_account_record
 
@@ -69,6 +69,8 @@ ROUTES = [
     ("api-case-first-accounts", "get", "case", reader(200)),
     ("api-case-first-accounts", "post", "case", reader(400)),
     ("api-case-first-account", "get", "account", reader(200)),
+    ("casework:first_account_addendum", "post", "account", reader(400)),
+    ("api-case-first-account", "post", "account", reader(400)),
 ]
 COVERED_NAMES = {name for name, *_ in ROUTES}
 
@@ -101,7 +103,7 @@ def _url(name, ids, case, action, victim):
 
 
 def _state():
-    return (Action.objects.count(), FirstAccount.objects.count(),
+    return (Action.objects.count(), FirstAccount.objects.count(), FirstAccountAddendum.objects.count(),
             sorted(Action.objects.values_list("revision", flat=True)))
 
 

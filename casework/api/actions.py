@@ -26,7 +26,7 @@ from casework import action_selectors as selectors
 from casework import registry
 from casework.models import ActionKind
 from casework.services.actions import action_record, action_update
-from casework.services.first_account import first_account_read, first_account_record
+from casework.services.first_account import first_account_addendum_add, first_account_read, first_account_record
 from config.errors import InputError
 
 FORBIDDEN = OpenApiResponse(description="You may read this case, but this action is another agency's.")
@@ -128,11 +128,22 @@ class FirstAccountSummarySerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
+class AddendumSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    recorded_by = serializers.IntegerField(source="recorded_by_id")
+    recorded_at = serializers.DateTimeField()
+
+
 class FirstAccountSerializer(FirstAccountSummarySerializer):
     spoken_at = serializers.DateTimeField()
     place = serializers.CharField()
     present = serializers.CharField()
     words = serializers.CharField(help_text="The child's words, verbatim (KZ §35.9).")
+    addenda = AddendumSerializer(many=True, help_text="What was added later; the account never changes.")
+
+
+class AddendumInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class FirstAccountInputSerializer(serializers.Serializer):
@@ -171,3 +182,14 @@ class FirstAccountApi(APIView):
         account = selectors.first_account_get(case, party_id)
         first_account_read(user=request.user, account=account, channel="api")
         return Response(FirstAccountSerializer(account).data)
+
+    @extend_schema(request=AddendumInputSerializer,
+                   responses={201: AddendumSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+                   description="Append an addendum to the account (it is never edited).")
+    def post(self, request, case_id, party_id):
+        case = case_get_for_user(request.user, case_id, perm=permissions.VIEW_IDENTITY)
+        account = selectors.first_account_get(case, party_id)
+        data = AddendumInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        addendum = first_account_addendum_add(user=request.user, account=account, text=data.validated_data["text"])
+        return Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from casework.action_selectors import child_parties, holding_agencies, may_record_first_account
-from casework.models import FirstAccount
+from casework.models import FirstAccount, FirstAccountAddendum
 from config.errors import InputError
 from privacy.audit import audit_record
 from privacy.models import AuditAction
@@ -71,6 +71,24 @@ def first_account_record(*, user, case, party_id, place: str, present: str, word
     audit_record(actor=user, action=AuditAction.FIRST_ACCOUNT_RECORD, case_id=case.pk,
                  detail={"account": str(account.pk), "party": str(party.pk)})
     return account
+
+
+@transaction.atomic
+def first_account_addendum_add(*, user, account: FirstAccount, text: str) -> FirstAccountAddendum:
+    """Append to the account (what the child added later, a correction of a slip): the account
+    itself is never edited."""
+    if not may_record_first_account(user, account.case):
+        raise InputError({"__all__": [_("Only someone who may see the parties' identities adds to the "
+                                        "child's account.")]})
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        raise InputError({"text": [_("This field is required.")]})
+    if len(text) > TEXT_MAX:
+        raise InputError({"text": [_("Keep it under %(limit)s characters.") % {"limit": TEXT_MAX}]})
+    addendum = FirstAccountAddendum.objects.create(account=account, text=text, recorded_by=user)
+    audit_record(actor=user, action=AuditAction.FIRST_ACCOUNT_RECORD, case_id=account.case_id, detail={
+        "account": str(account.pk), "party": str(account.party_id), "addendum": str(addendum.pk)})
+    return addendum
 
 
 def first_account_read(*, user, account: FirstAccount, channel: str) -> FirstAccount:

@@ -22,10 +22,10 @@ from cases.selectors import case_get_for_user
 from casework import action_selectors as selectors
 from casework import registry
 from casework.action_forms import (
-    FirstAccountForm, KindChoiceForm, action_form, action_initial, action_values, party_label,
+    AddendumForm, FirstAccountForm, KindChoiceForm, action_form, action_initial, action_values, party_label,
 )
 from casework.services.actions import action_record, action_update
-from casework.services.first_account import first_account_read, first_account_record
+from casework.services.first_account import first_account_addendum_add, first_account_read, first_account_record
 from config.errors import InputError, errors_to_form
 
 
@@ -153,11 +153,36 @@ def first_account_new(request, case_id):
         return render(request, "casework/first_account_form.html", {"case": case, "form": form}, status=400)
 
 
+def _account_page(request, case, account, form=None, status=200):
+    first_account_read(user=request.user, account=account, channel="web")
+    return render(request, "casework/first_account.html", {
+        "case": case, "account": account, "addenda": account.addenda.select_related("recorded_by"),
+        "party_label": party_label(account.party, with_identity=True), "form": form or AddendumForm(),
+    }, status=status)
+
+
 @login_required
 @require_http_methods(["GET"])
 def first_account(request, case_id, party_id):
     case = case_get_for_user(request.user, case_id, perm=permissions.VIEW_IDENTITY)
     account = selectors.first_account_get(case, party_id)
-    first_account_read(user=request.user, account=account, channel="web")
-    return render(request, "casework/first_account.html", {
-        "case": case, "account": account, "party_label": party_label(account.party, with_identity=True)})
+    with timezone.override(case.jurisdiction.zone):
+        return _account_page(request, case, account)
+
+
+@login_required
+@require_http_methods(["POST"])
+def first_account_addendum(request, case_id, party_id):
+    case = case_get_for_user(request.user, case_id, perm=permissions.VIEW_IDENTITY)
+    account = selectors.first_account_get(case, party_id)
+    form = AddendumForm(request.POST)
+    with timezone.override(case.jurisdiction.zone):
+        if form.is_valid():
+            try:
+                first_account_addendum_add(user=request.user, account=account, text=form.cleaned_data["text"])
+            except InputError as err:
+                errors_to_form(form, err.errors, keep_form_errors=True)
+            else:
+                messages.success(request, _("The addendum is recorded."))
+                return redirect(reverse("casework:first_account", args=[case.pk, party_id]))
+        return _account_page(request, case, account, form=form, status=400)

@@ -17,7 +17,7 @@ from agencies.models import Agency
 from cases import permissions
 from cases.services import case_share_with_agency
 from casework.models import FirstAccount
-from casework.services.first_account import first_account_record
+from casework.services.first_account import first_account_addendum_add, first_account_record
 from config.errors import InputError
 from privacy.models import AuditAction, AuditEvent
 
@@ -160,3 +160,30 @@ def test_the_words_are_kept_verbatim(case, victim, persona):
                                    place=PLACE, present=PRESENT, words=words)
     account.refresh_from_db()
     assert account.words == words.strip()
+
+
+def test_an_addendum_is_appended_audited_and_the_account_itself_never_changes(account, case, persona):
+    client = client_for(persona("kz-police"))
+    url = reverse("casework:first_account_addendum", args=[case.pk, account.party_id])
+    assert client.post(url, {"text": "  "}).status_code == 400
+    assert not account.addenda.exists()
+    response = client.post(url, {"text": "Бала кейін ағасының да ұрғанын айтты."})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.words == WORDS and account.addenda.get().text.startswith("Бала кейін")
+    event = AuditEvent.objects.filter(action=AuditAction.FIRST_ACCOUNT_RECORD, detail__has_key="addendum").get()
+    assert "ағасының" not in json.dumps(event.detail, ensure_ascii=False)
+    page = client.get(reverse("casework:first_account", args=[case.pk, account.party_id])).content.decode()
+    assert "ағасының" in page
+    read = client.get(reverse("api-case-first-account", args=[case.pk, account.party_id])).json()
+    assert [a["text"] for a in read["addenda"]] == ["Бала кейін ағасының да ұрғанын айтты."]
+
+
+def test_an_addendum_needs_the_identity_permission(account, case, persona):
+    reader = persona("kz-coordinator-2")
+    permissions.grant_to_user(case, reader, (permissions.VIEW,))
+    with pytest.raises(InputError):
+        first_account_addendum_add(user=reader, account=account, text="x")
+    url = reverse("api-case-first-account", args=[case.pk, account.party_id])
+    assert client_for(reader).post(url, {"text": "x"}, format="json").status_code == 404
+    assert not account.addenda.exists()
