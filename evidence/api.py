@@ -7,7 +7,7 @@ file contents need it too, and every download is recorded.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,6 +25,22 @@ from evidence.views import document_response
 GONE = OpenApiResponse(description="The document was removed; its record and custody log remain.")
 
 
+def _choice_field(choices_class, component_name: str):
+    """A choice field named in the schema: "status" and the like have other choice sets elsewhere."""
+    @extend_schema_field({"type": "string", "enum": list(choices_class.values)}, component_name=component_name)
+    class _Field(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices_class.choices, **kwargs)
+
+    _Field.__name__ = f"{choices_class.__name__}Field"
+    return _Field
+
+
+AttachedToField = _choice_field(AttachedTo, "DocumentAttachedToEnum")
+PlatformField = _choice_field(Platform, "TakedownPlatformEnum")
+TakedownStatusField = _choice_field(TakedownStatus, "TakedownStatusEnum")
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     case = serializers.UUIDField(source="case_id")
     title = serializers.SerializerMethodField(help_text="Only for readers who may see identities (else null).")
@@ -35,6 +51,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     removed_by = serializers.IntegerField(source="removed_by_id", allow_null=True)
     sha256 = serializers.CharField(help_text="SHA-256 of the stored file (after metadata was stripped).")
     received_sha256 = serializers.CharField(help_text="SHA-256 of the file as it was received.")
+    attached_to = AttachedToField()
 
     class Meta:
         model = Document
@@ -58,7 +75,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.TITLE_MAX_LENGTH)
     description = serializers.CharField(required=False, allow_blank=True, default="",
                                         max_length=limits.FREE_TEXT_MAX_LENGTH)
-    attached_to = serializers.ChoiceField(AttachedTo.choices, default=AttachedTo.CASE)
+    attached_to = AttachedToField(default=AttachedTo.CASE)
     attached_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=64,
                                         help_text="The notice's or meeting's id (or the action's) of this case.")
 
@@ -124,7 +141,7 @@ class DocumentRemoveApi(APIView):
 
 
 class TakedownStepSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(TakedownStatus.choices)
+    status = TakedownStatusField()
     at = serializers.DateTimeField()
     by = serializers.IntegerField(source="by_id")
 
@@ -134,6 +151,8 @@ class TakedownSerializer(serializers.ModelSerializer):
     content_url = serializers.SerializerMethodField(help_text="Only for readers who may see identities.")
     requested_by = serializers.IntegerField(source="requested_by_id")
     agency = serializers.IntegerField(source="agency_id")
+    platform = PlatformField()
+    status = TakedownStatusField()
     history = TakedownStepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -146,7 +165,7 @@ class TakedownSerializer(serializers.ModelSerializer):
 
 
 class TakedownCreateSerializer(serializers.Serializer):
-    platform = serializers.ChoiceField(Platform.choices)
+    platform = PlatformField()
     # Blank passes here so that the service reports it with its message.
     content_url = serializers.CharField(allow_blank=True, max_length=services.URL_MAX_LENGTH)
     platform_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
@@ -155,7 +174,7 @@ class TakedownCreateSerializer(serializers.Serializer):
 
 
 class TakedownUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(TakedownStatus.choices)
+    status = TakedownStatusField()
     platform_reference = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None,
                                                max_length=100, help_text="Left as it is when omitted.")
     at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="Defaults to now.")
