@@ -81,6 +81,12 @@ class ItemCreateSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
+class ItemUpdateSerializer(serializers.Serializer):
+    owner_agency = serializers.IntegerField()
+    owner = serializers.IntegerField()
+    due_on = serializers.DateField()
+
+
 class ProgressSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
@@ -161,6 +167,21 @@ class PlanAgreeApi(APIView):
         data = _parsed(AgreeSerializer, request)
         plan = services.plan_agree(user=request.user, plan=plan, agreed_on=data["agreed_on"])
         return Response(PlanSerializer(selectors.plan_get(case, plan.pk), context=_ctx(request.user, case)).data)
+
+
+class ItemApi(APIView):
+    @extend_schema(request=ItemUpdateSerializer, responses={200: ItemSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+                   description=("Change an open item's owner or due date (only the agency that added it); "
+                                "its running clock follows."))
+    def patch(self, request, case_id, item_id):
+        case = case_get_for_user(request.user, case_id)
+        item = selectors.item_get(case, item_id)
+        data = dict(_parsed(ItemUpdateSerializer, request))
+        owner_agency = Agency.objects.filter(pk=data["owner_agency"]).first()
+        owner = get_user_model().objects.filter(pk=data["owner"]).first()
+        services.plan_item_update(user=request.user, item=item, owner_agency=owner_agency, owner=owner,
+                                  due_on=data["due_on"])
+        return Response(ItemSerializer(selectors.item_get(case, item.pk), context=_ctx(request.user, case)).data)
 
 
 class ItemProgressApi(APIView):

@@ -60,6 +60,15 @@ def review_clock_meet(*, plan, at: dt.datetime, by) -> int:
                              subject=plan.review_subject)
 
 
-def item_clock(item) -> Deadline | None:
-    return (Deadline.objects.filter(case_id=item.plan.case_id, subject=item.clock_subject)
-            .exclude(state=DeadlineState.WAIVED).first())
+def item_clock_follow(*, item) -> None:
+    """A running item clock follows the item's new due date and owner; a breached one stays."""
+    deadline = (Deadline.objects.select_for_update().select_related("rule")
+                .filter(case_id=item.plan.case_id, subject=item.clock_subject, state=DeadlineState.PENDING).first())
+    if deadline is None:
+        return
+    deadline.due_at = WorkingCalendar(item.plan.case.jurisdiction).end_of_day(item.due_on)
+    deadline.started_at = min(deadline.started_at, deadline.due_at)
+    deadline.responsible_agency, deadline.responsible_user = item.owner_agency, item.owner
+    deadline.next_check_at = next_check(deadline, timezone.now())
+    deadline.save(update_fields=["due_at", "started_at", "responsible_agency", "responsible_user", "next_check_at"])
+

@@ -67,6 +67,14 @@ class ItemForm(forms.Form):
         return self.owners[self.cleaned_data["owner"]]
 
 
+class ItemEditForm(ItemForm):
+    """An open item's owner and due date (the measure and its details stay as recorded)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["measure"], self.fields["detail"]
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Progress note"), widget=TEXTAREA,
                            error_messages={"required": _("Write the progress note.")})

@@ -60,7 +60,8 @@ class Measure(models.TextChoices):
     LEGAL_EDUCATION = "legal_education", _("Explaining rights, legal duties and consequences")  # KZ §34, §40
     PSYCHOLOGIST = "psychologist", _("Psychologist consultations, correction, training")  # KZ §39.2, §43
     EXTRA_CURRICULAR = "extra_curricular", _("Referral to extra-curricular activities by interest")  # KZ §39.2
-    SKILLS_WORK = "skills_work", _("Individual and group work on emotional and behavioural skills")  # KZ §37, §39.2, §40.3-4
+    # KZ §37, §39.2, §40.3-4
+    SKILLS_WORK = "skills_work", _("Individual and group work on emotional and behavioural skills")
     CAUSE_CONVERSATION = "cause_conversation", _("Conversation to find the cause of aggression")  # KZ §40.1
     HOME_VISIT = "home_visit", _("Home visit by the social pedagogue")  # KZ §39.1, §40.2
     PARENT_MEETINGS = "parent_meetings", _("Meetings with parents on positive parenting")  # KZ §39.1, §40.6

@@ -227,6 +227,36 @@ def plan_item_add(*, user, plan: SupportPlan, measure: str, detail: str, owner_a
     return item
 
 
+@transaction.atomic
+def plan_item_update(*, user, item: PlanItem, owner_agency, owner, due_on: dt.date | None) -> PlanItem:
+    """Change an open item's owner or due date (only the agency that added it); its running clock
+    follows. A clock already breached stays on record as breached until the item is done."""
+    item = _locked_item(item)
+    case = item.plan.case
+    if item.agency_id not in {a.pk for a in acting_agencies(user, case)}:
+        _refuse("__all__", _("Only the agency that added the item changes it."))
+    errors: dict = {}
+    if item.done_at is not None:
+        errors["__all__"] = [_("This item is already done.")]
+    errors.update(_owner_errors(case, owner_agency, owner))
+    if due_on is None:
+        errors["due_on"] = [_("Enter the due date.")]
+    elif due_on < _today(case) and due_on != item.due_on:
+        errors["due_on"] = [_("The due date cannot be in the past.")]
+    if errors:
+        raise InputError(errors)
+    changed = [name for name, value in (("owner_agency", owner_agency), ("owner", owner), ("due_on", due_on))
+               if getattr(item, name) != value]
+    if not changed:
+        return item
+    item.owner_agency, item.owner, item.due_on = owner_agency, owner, due_on
+    item.save(update_fields=["owner_agency", "owner", "due_on"])
+    clocks.item_clock_follow(item=item)
+    audit_record(actor=user, action=AuditAction.PLAN_UPDATE, case_id=case.pk,
+                 detail={"item": str(item.pk), "changed": changed})
+    return item
+
+
 def _locked_item(item: PlanItem) -> PlanItem:
     return (PlanItem.objects.select_for_update(of=("self",))
             .select_related("plan__case__jurisdiction", "plan__party", "owner_agency").get(pk=item.pk))

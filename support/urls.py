@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/plans/<uuid:plan_id>/from-commission/", views.plan_from_commission,
          name="plan_from_commission"),
     path("cases/<uuid:case_id>/plans/<uuid:plan_id>/items/new/", views.item_new, name="item_new"),
+    path("cases/<uuid:case_id>/plans/items/<uuid:item_id>/edit/", views.item_edit, name="item_edit"),
     path("cases/<uuid:case_id>/plans/items/<uuid:item_id>/progress/", views.item_progress, name="item_progress"),
     path("cases/<uuid:case_id>/plans/items/<uuid:item_id>/done/", views.item_done, name="item_done"),
     path("plans/mine/", views.my_items, name="my_items"),

@@ -20,7 +20,7 @@ from cases.selectors import case_get_for_user, case_read
 from config.errors import InputError, errors_to_form
 from notifications.models import MINOR_PARTY_ROLES
 from support import permissions, selectors, services
-from support.forms import AgreeForm, DoneForm, ItemForm, NoteForm, PlanForm, ReviewForm, party_label
+from support.forms import AgreeForm, DoneForm, ItemEditForm, ItemForm, NoteForm, PlanForm, ReviewForm, party_label
 from support.models import PlanStatus
 
 
@@ -41,6 +41,7 @@ def support_context(user, case, *, with_identity: bool, forms: dict | None = Non
         for item in plan.items.all():
             item.plan = plan  # the prefetched plan, for the permission check
             may_work = item.done_at is None and permissions.can_work_item(user, item, acting=acting)
+            may_change = item.done_at is None and item.agency_id in {a.pk for a in acting}
             item_rows.append({
                 "item": item, "overdue": item.done_at is None and today > item.due_on, "may_work": may_work,
                 "note_form": forms.get(("note", item.pk)) or (NoteForm(prefix=f"n{item.pk.hex[:8]}")
@@ -48,6 +49,10 @@ def support_context(user, case, *, with_identity: bool, forms: dict | None = Non
                 "done_form": forms.get(("done", item.pk)) or (DoneForm(prefix=f"d{item.pk.hex[:8]}")
                                                            if may_work and plan.status == PlanStatus.ACTIVE
                                                            else None),
+                "edit_form": forms.get(("edit", item.pk)) or (
+                    ItemEditForm(candidates=candidates, prefix=f"e{item.pk.hex[:8]}", initial={
+                        "owner": f"{item.owner_agency_id}:{item.owner_id}", "due_on": item.due_on})
+                    if may_change else None),
             })
         plan_rows.append({
             "plan": plan, "party_label": party_label(plan.party, with_identity=with_identity),
@@ -191,6 +196,23 @@ def item_new(request, case_id, plan_id):
         except InputError as exc:
             errors_to_form(form, exc.errors, {"owner_agency": "owner"}, keep_form_errors=True)
     return _refused(request, case, {("item", plan.pk): form})
+
+
+@login_required
+@require_POST
+def item_edit(request, case_id, item_id):
+    case = case_get_for_user(request.user, case_id)
+    item = selectors.item_get(case, item_id)
+    form = ItemEditForm(request.POST, candidates=permissions.owner_candidates(case), prefix=f"e{item.pk.hex[:8]}")
+    if form.is_valid():
+        agency, owner = form.cleaned_data["owner"]
+        try:
+            services.plan_item_update(user=request.user, item=item, owner_agency=agency, owner=owner,
+                                      due_on=form.cleaned_data["due_on"])
+            return _done(request, case, _("Plan item changed."))
+        except InputError as exc:
+            errors_to_form(form, exc.errors, {"owner_agency": "owner"}, keep_form_errors=True)
+    return _refused(request, case, {("edit", item.pk): form})
 
 
 @login_required

@@ -50,6 +50,7 @@ ROUTES = [
     ("support:plan_close", "post", "plan", readers(400)),
     ("support:plan_from_commission", "post", "plan", readers(400)),
     ("support:item_new", "post", "plan", readers(400)),
+    ("support:item_edit", "post", "item", readers(400)),
     ("support:item_progress", "post", "item", readers(400)),
     ("support:item_done", "post", "item", done_by(302)),
     ("api-support-plans", "get", "case", readers(200)),
@@ -57,6 +58,7 @@ ROUTES = [
     ("api-support-plan-items", "post", "plan", readers(400)),
     ("api-support-plan-review", "post", "plan", readers(400)),
     ("api-support-plan-agree", "post", "plan", readers(400)),
+    ("api-support-item", "patch", "item", readers(400)),
     ("api-support-item-progress", "post", "item", readers(400)),
     ("api-support-item-done", "post", "item", done_by(200)),
 ]
@@ -94,7 +96,7 @@ def _check(client, username, world, route) -> str | None:
     name, method, kind, expect = route
     url = reverse(name, args=_args(kind, world))
     before = _state()
-    response = client.get(url) if method == "get" else client.post(url, {})
+    response = client.get(url) if method == "get" else getattr(client, method)(url, {})
     expected, got = expect(username), response.status_code
     if got != expected:
         return f"{method.upper()} {name}: expected {expected}, got {got}"
@@ -103,7 +105,7 @@ def _check(client, username, world, route) -> str | None:
             return f"{method.upper()} {name}: a 404 changed the plans"
         if DETAIL in response.content.decode():
             return f"{method.upper()} {name}: a 404 showed the plan"
-    if method == "post" and got == 400 and _state() != before:
+    if method != "get" and got == 400 and _state() != before:
         return f"{method.upper()} {name}: an empty POST changed the plans"
     return None
 

@@ -274,3 +274,26 @@ def test_a_case_with_a_plan_still_running_can_be_closed(persona, kz_case):
     kz_case.refresh_from_db()
     assert kz_case.status == "closed"
     assert _clock(second.clock_subject).state == DeadlineState.PENDING
+
+
+def test_only_the_agency_that_added_an_item_changes_it_and_its_clock_follows(persona, kz_case):
+    coordinator = persona("kz-coordinator")
+    plan = services.plan_create(user=coordinator, case=kz_case, party=_party(kz_case, "victim"),
+                                kind="victim_rehabilitation")
+    item = services.plan_item_add(user=coordinator, plan=plan, measure="home_visit", detail="",
+                                  owner_agency=kz_case.school, owner=persona("kz-social-pedagogue"),
+                                  due_on=_today(kz_case) + dt.timedelta(days=3))
+    police = Agency.objects.get(code="kz-police")
+    later = _today(kz_case) + dt.timedelta(days=20)
+    with pytest.raises(InputError):
+        services.plan_item_update(user=persona("kz-police"), item=item, owner_agency=police,
+                                  owner=persona("kz-police"), due_on=later)
+    with pytest.raises(InputError) as refused:  # the owner must work the case for that agency
+        services.plan_item_update(user=coordinator, item=item, owner_agency=police,
+                                  owner=persona("kz-psychologist"), due_on=later)
+    assert "owner" in refused.value.errors
+    services.plan_item_update(user=persona("kz-head"), item=item, owner_agency=police,
+                              owner=persona("kz-police"), due_on=later)
+    clock = _clock(item.clock_subject)
+    assert kz_case.jurisdiction.local_date(clock.due_at) == later
+    assert (clock.responsible_agency, clock.responsible_user) == (police, persona("kz-police"))
