@@ -54,7 +54,14 @@ def document_store(*, case: Case, data: bytes, title: str = "", description: str
     (empty, too big, a type not allowed, an unreadable image) raises
     ``InputError({"file": [...]})`` and stores nothing.
     """
-    prepared = storage.file_prepare(data)
+    return _document_save(prepared=storage.file_prepare(data), case=case, title=title, description=description,
+                          original_name=original_name, attached_to=attached_to, attached_id=attached_id,
+                          uploaded_by=uploaded_by, agency=agency, source=source)
+
+
+def _document_save(*, prepared: storage.PreparedFile, case: Case, title: str, description: str,
+                   original_name: str, attached_to: str, attached_id: str, uploaded_by, agency,
+                   source: str = DocumentSource.STAFF) -> Document:
     _lock_case(case)
     document = Document(
         id=uuid.uuid4(), case=case, number=_next_number(Document, case), attached_to=attached_to,
@@ -72,9 +79,8 @@ def document_store(*, case: Case, data: bytes, title: str = "", description: str
         "source": source,
     })
     # Last, once the row and its audit event are in: if writing the file fails, the
-    # transaction rolls back and nothing refers to a file that is not there.
-    # (A rollback after this leaves a sealed file no row names: unreadable, and found by its key's
-    # absence from the table.)
+    # transaction rolls back and nothing refers to a file that is not there. (A rollback after
+    # this leaves a sealed file no row names: unreadable, and found by its key's absence.)
     storage.blob_put(key=document.storage_key, document_id=document.pk, data=prepared.data)
     return document
 
@@ -106,13 +112,14 @@ def document_upload(*, user, case: Case, data: bytes, title: str = "", descripti
     attached_id = str(attached_id or "").strip()
     errors = _document_errors(title=title or "", description=description or "", attached_to=attached_to,
                               attached_id=attached_id, case=case)
+    prepared = None
     try:
-        storage.file_prepare(data)  # the file's own errors, shown with the others at once
+        prepared = storage.file_prepare(data)  # the file's own errors, shown with the others at once
     except InputError as err:
         errors.update(err.errors)
     if errors:
         raise InputError(errors)
-    return document_store(case=case, data=data, title=title or "", description=description or "",
+    return _document_save(prepared=prepared, case=case, title=title or "", description=description or "",
                           original_name=original_name, attached_to=attached_to, attached_id=attached_id,
                           uploaded_by=user, agency=agency)
 

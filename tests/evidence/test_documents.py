@@ -362,3 +362,31 @@ def test_after_a_key_rotation_files_are_resealed_with_the_newest_key(case, perso
     document.refresh_from_db()
     assert storage.blob_get(key=document.storage_key, document_id=document.pk) == SECRET_TEXT
     assert not old_key_file.exists()
+
+
+def test_a_reader_whose_agency_does_not_hold_the_case_sees_documents_but_no_forms(case, persona):
+    from cases import permissions
+
+    _upload(persona("kz-coordinator"), case, title="Скрин чата")
+    reader = persona("kz-ombudsman")
+    permissions.grant_to_user(case, reader, permissions.SHARED_AGENCY_PERMS)
+    response = _client(reader).get(reverse("cases:detail", args=[case.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Скрин чата" in page
+    assert reverse("evidence:document_new", args=[case.pk]) not in page
+    assert reverse("evidence:takedown_new", args=[case.pk]) not in page
+
+
+def test_the_browser_upload_route_also_takes_a_body_over_one_megabyte(case, persona):
+    response = _client(persona("kz-coordinator")).post(
+        reverse("evidence:document_new", args=[case.pk]),
+        {"file": SimpleUploadedFile("big.txt", b"a" * (1024 * 1024 + 10)), "attached": "case"})
+    assert response.status_code == 302 and Document.objects.get().size == 1024 * 1024 + 10
+
+
+def test_a_body_over_the_document_limit_is_refused_before_it_is_read(case, persona, settings):
+    settings.EVIDENCE_MAX_BYTES = 1000
+    response = _client(persona("kz-coordinator")).post(
+        reverse("api-case-documents", args=[case.pk]),
+        {"file": SimpleUploadedFile("big.txt", b"a" * (200 * 1024))}, format="multipart")
+    assert response.status_code == 413 and not Document.objects.exists()
