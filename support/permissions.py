@@ -46,11 +46,12 @@ def can_edit_plan(user, plan, *, acting=None) -> bool:
 def can_work_item(user, item, *, acting=None) -> bool:
     """The owner person, or a case worker of the owner agency or of the plan's agency."""
     plan = item.plan
-    if not permissions.has_case_perm(user, permissions.VIEW, plan.case):
-        return False
+    if acting is None:  # else the caller fetched the case for this user and asked once for all items
+        if not permissions.has_case_perm(user, permissions.VIEW, plan.case):
+            return False
+        acting = acting_agencies(user, plan.case)
     if item.owner_id == user.pk:
         return True
-    acting = acting if acting is not None else acting_agencies(user, plan.case)
     return bool({item.owner_agency_id, plan.agency_id} & {a.pk for a in acting})
 
 
