@@ -6,6 +6,7 @@ addresses (personal data) appear only to readers with the identity permission;
 file contents need it too, and every download is recorded.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -121,7 +122,7 @@ class DocumentContentApi(APIView):
         try:
             data = services.document_content(user=request.user, document=document, channel="api")
         except InputError:
-            return Response({"detail": "removed"}, status=status.HTTP_410_GONE)
+            return Response({"detail": _("This document was removed.")}, status=status.HTTP_410_GONE)
         return document_response(data, document)
 
 

@@ -390,3 +390,11 @@ def test_a_body_over_the_document_limit_is_refused_before_it_is_read(case, perso
         reverse("api-case-documents", args=[case.pk]),
         {"file": SimpleUploadedFile("big.txt", b"a" * (200 * 1024))}, format="multipart")
     assert response.status_code == 413 and not Document.objects.exists()
+
+
+def test_a_removed_document_is_gone_in_the_api_too(case, persona):
+    document = _upload(persona("kz-coordinator"), case)
+    services.document_remove(user=persona("kz-head"), document=document, reason="Передано следователю")
+    response = _client(persona("kz-coordinator")).get(reverse("api-document-content", args=[document.pk]))
+    assert response.status_code == 410 and "removed" in response.json()["detail"]
+    assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
