@@ -28,6 +28,10 @@ TIMELINE_ACTIONS = [
     AuditAction.DEADLINE_BREACH, AuditAction.DEADLINE_WAIVE, AuditAction.MEETING_SCHEDULE,
     AuditAction.MEETING_OPEN, AuditAction.DECISION_RECORD,
     AuditAction.CASE_CLOSE, AuditAction.CASE_REOPEN, AuditAction.CASE_LINK_SCHOOL, AuditAction.CASE_MERGE,
+    # Agency casework (issue #9): who took the case, what was recorded and attached.
+    AuditAction.CASE_ASSIGN, AuditAction.ACTION_RECORD, AuditAction.FIRST_ACCOUNT_RECORD,
+    AuditAction.DOCUMENT_UPLOAD, AuditAction.TAKEDOWN_REQUEST, AuditAction.PLAN_CREATE,
+    AuditAction.PLAN_ITEM_DONE, AuditAction.REFERRAL,
 ]
 
 
@@ -86,7 +90,7 @@ def case_list_visible_to(user, *, filters: CaseListFilters | None = None):
     if filters.kind:
         qs = qs.filter(access__kind_codes__contains=f",{filters.kind},").distinct()
     if filters.mine:
-        qs = qs.filter(access__assignee=user)
+        qs = qs.filter(access__assignee=user, access__group__in=user.groups.all())
     if filters.unassigned:
         qs = qs.filter(access__group__isnull=False, access__assignee__isnull=True,
                        access__group__in=user.groups.all()).distinct()
@@ -134,7 +138,8 @@ def case_by_identity_number(user, number: str):
     return case_list_visible_to(user).filter(parties__identity_number_index=digest).distinct()
 
 
-def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after, limit: int, alias: str):
+def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after, limit: int, alias: str,
+                   group_ids: list[int] = ()):
     """One grantee's next ``limit`` cases: a range of its (grantee, …, received_at, case) index."""
     where, params = [f"{column} = %s"], [grantee_id]
     if filters.status:
@@ -149,6 +154,10 @@ def _grantee_range(column: str, grantee_id: int, filters: CaseListFilters, after
         params.append(f"%,{filters.kind},%")
     if filters.unassigned:
         where.append("assignee_id IS NULL")
+    if column == "assignee_id":
+        # A user holds a case for an agency they still belong to: one who left keeps no rows.
+        where.append("group_id IN (%s)" % ", ".join(["%s"] * len(group_ids)) if group_ids else "FALSE")
+        params += group_ids
     if after:
         where.append("(received_at, case_id) < (%s, %s)")
         # As the database stores them (SQLite: naive UTC text and hex, PostgreSQL: native types).
@@ -179,7 +188,7 @@ def case_page(user, *, filters: CaseListFilters | None = None, cursor: str | Non
     after, limit = keyset.cursor_decode(cursor, uuid.UUID), size + 1
     if filters.mine:
         # One range: the rows the user holds, whichever of their agencies they hold them for.
-        ranges = [_grantee_range("assignee_id", user_id, filters, after, limit, "by_assignee")]
+        ranges = [_grantee_range("assignee_id", user_id, filters, after, limit, "by_assignee", group_ids)]
     else:
         # "Unassigned" is about an agency's rows; a user's personal grants are never assigned.
         ranges = [] if filters.unassigned else [_grantee_range("user_id", user_id, filters, after, limit, "by_user")]

@@ -445,9 +445,6 @@ def test_the_demo_gives_the_police_officer_cases_of_their_own(persona):
     assert all(case.reference in html for case in mine)
 
 
-@pytest.mark.xfail(strict=True, reason="cases.selectors.case_page reads 'my cases' from the assignee's rows "
-                   "alone; a user who left the agency keeps them until the range also checks the user's groups "
-                   "(or membership_remove clears the assignee)")
 def test_an_officer_who_left_the_agency_no_longer_lists_its_cases(persona, police_case):
     officer = persona("kz-police")
     case_assign(user=persona("kz-police-duty"), case=police_case, agency=agency("kz-police"), assignee=officer)
