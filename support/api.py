@@ -17,7 +17,13 @@ from cases.api import BAD_INPUT, NOT_FOUND
 from cases.models import Party
 from cases.selectors import case_get_for_user
 from support import selectors, services
+from notifications.api import _choice_field
 from support.models import Measure, PlanKind, PlanStatus
+
+# Named components: "status" and "kind" have other choice sets elsewhere in the API.
+PlanStatusField = _choice_field(PlanStatus, "PlanStatusEnum")
+PlanKindField = _choice_field(PlanKind, "PlanKindEnum")
+MeasureField = _choice_field(Measure, "PlanMeasureEnum")
 
 # --- Output -----------------------------------------------------------------
 
@@ -39,7 +45,7 @@ class NoteSerializer(serializers.Serializer):
 class ItemSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     plan = serializers.UUIDField(source="plan_id")
-    measure = serializers.ChoiceField(Measure.choices)
+    measure = MeasureField()
     detail = _Private(allow_null=True, help_text="Only for readers who may see identities; else null.")
     owner_agency = serializers.IntegerField(source="owner_agency_id")
     owner = serializers.IntegerField(source="owner_id")
@@ -53,8 +59,8 @@ class ItemSerializer(serializers.Serializer):
 class PlanSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     party = serializers.UUIDField(source="party_id")
-    kind = serializers.ChoiceField(PlanKind.choices)
-    status = serializers.ChoiceField(PlanStatus.choices)
+    kind = PlanKindField()
+    status = PlanStatusField()
     agreed_with_parents_on = serializers.DateField(source="agreed_with_parents_at", allow_null=True)
     review_interval_months = serializers.IntegerField()
     next_review_on = serializers.DateField(allow_null=True)
