@@ -398,3 +398,6 @@ def test_a_removed_document_is_gone_in_the_api_too(case, persona):
     response = _client(persona("kz-coordinator")).get(reverse("api-document-content", args=[document.pk]))
     assert response.status_code == 410 and "removed" in response.json()["detail"]
     assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
+    page = _client(persona("kz-coordinator")).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Removed" in page and "Передано следователю" in page
+    assert reverse("evidence:document_download", args=[document.pk]) not in page
