@@ -27,6 +27,8 @@ from notifications.services.clocks import calendar_override_delete, calendar_ove
 
 # The only starting events that bring a later moment to cut off before (the meeting's start).
 CUTOFF_START_EVENTS = {StartEvent.MEETING_SCHEDULED}
+# The support plans' events: their clocks end on the date the plan sets (support.clocks).
+GIVEN_DATE_START_EVENTS = {StartEvent.PLAN_ITEM_ADDED, StartEvent.PLAN_REVIEW_SCHEDULED}
 # Which duration field each clock needs; the others are cleared.
 CLOCK_FIELDS = {
     ClockKind.ELAPSED: "duration_minutes",
@@ -68,6 +70,12 @@ class DeadlineRuleForm(forms.ModelForm):
             for other in CLOCK_FIELDS.values():
                 if other != needed:
                     data[other] = None
+        if clock == ClockKind.GIVEN_DATE:
+            for other in CLOCK_FIELDS.values():
+                data[other] = None
+        if (clock == ClockKind.GIVEN_DATE) != (data.get("start_event") in GIVEN_DATE_START_EVENTS):
+            self.add_error("clock", _("A support plan's item and review clocks, and only they, end on the date "
+                                      "the plan sets."))
         if clock == ClockKind.CUTOFF_DAY_BEFORE and data.get("start_event") not in CUTOFF_START_EVENTS:
             self.add_error("start_event", _("A cut-off on the day before needs an event with a later moment "
                                             "to count back from: a scheduled meeting."))

@@ -163,9 +163,12 @@ def test_a_rule_can_be_added_and_edited(admin_client):
     ({"names": '["Test"]'}, "names"),
     ({"satisfy_event": "parent_notice_sent"}, "per_minor_party"),
     ({"allowed_channels": '["pigeon"]'}, "allowed_channels"),
+    ({"clock": "given_date"}, "clock"),
+    ({"start_event": "plan_item_added", "satisfy_event": "plan_item_done", "target_agency_kinds": "[]"}, "clock"),
 ], ids=["elapsed-without-duration", "zero-working-days", "cutoff-without-time", "cutoff-without-meeting",
         "notice-without-targets", "unknown-agency-kind", "reminder-after-due", "unknown-ladder-step",
-        "names-not-per-language", "parent-notice-not-per-minor", "unknown-channel"])
+        "names-not-per-language", "parent-notice-not-per-minor", "unknown-channel",
+        "given-date-outside-a-plan", "plan-item-on-another-clock"])
 def test_a_rule_that_could_not_run_is_refused(admin_client, overrides, field):
     response = admin_client.post(reverse("admin:notifications_deadlinerule_add"), rule_post(**overrides))
     assert response.status_code == 200
@@ -236,7 +239,7 @@ def test_admin_pages_open(admin_client, ua_case, url):
     "kz.authorities_notice", "kz.minors_commission_notice", "kz.police_family_violence_notice",
     "kz.placement_decision", "kz.media_statement", "kz.forensic_exam", "ua.police_notice", "ua.parent_notice",
     "ua.children_service_notice", "ua.social_centre_notice", "ua.commission_meeting", "ua.meeting_notice",
-    "ua.case_decision"]))
+    "ua.case_decision", "kz.support_item", "ua.support_item", "kz.support_review", "ua.support_review"]))
 def test_every_shipped_rule_saves_unchanged_through_the_admin_form(admin_client, code):
     rule = DeadlineRule.objects.get(code=code)
     before = DeadlineRule.objects.filter(pk=rule.pk).values().get()
