@@ -144,7 +144,9 @@ def test_a_review_meets_the_review_clock_and_opens_the_next(persona, file_case):
     case = file_case(coordinator, "ua-school-1")
     plan = services.plan_create(user=coordinator, case=case, party=_party(case, "victim"), kind="ua_measures")
     first = _clock(plan.review_subject)
-    assert first.rule.code == "ua.support_review"
+    # The review's reminder goes to whoever drew up the plan, breach to their agency's head.
+    assert first.rule.code == "ua.support_review" and first.responsible_user == coordinator
+    assert first.responsible_agency == case.school
     assert plan.next_review_on == services.add_months(_today(case), 6)  # UA V.4: half-yearly
     services.plan_review(user=coordinator, plan=plan, note=NOTE)
     plan.refresh_from_db()
@@ -297,3 +299,24 @@ def test_only_the_agency_that_added_an_item_changes_it_and_its_clock_follows(per
     clock = _clock(item.clock_subject)
     assert kz_case.jurisdiction.local_date(clock.due_at) == later
     assert (clock.responsible_agency, clock.responsible_user) == (police, persona("kz-police"))
+
+
+def test_an_overdue_item_is_badged_on_the_case_page_and_first_in_my_items(client, persona, kz_case):
+    coordinator, pedagogue = persona("kz-coordinator"), persona("kz-social-pedagogue")
+    plan = services.plan_create(user=coordinator, case=kz_case, party=_party(kz_case, "victim"),
+                                kind="victim_rehabilitation")
+    later = services.plan_item_add(user=coordinator, plan=plan, measure="psychologist", detail="",
+                                   owner_agency=kz_case.school, owner=pedagogue,
+                                   due_on=_today(kz_case) + dt.timedelta(days=30))
+    late = services.plan_item_add(user=coordinator, plan=plan, measure="home_visit", detail="",
+                                  owner_agency=kz_case.school, owner=pedagogue, due_on=_today(kz_case))
+    client.force_login(pedagogue)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
+        page = client.get(reverse("support:case_plans", args=[kz_case.pk])).content.decode()
+        mine = client.get(reverse("support:my_items")).content.decode()
+    row = page[page.index(f'id="item-{late.pk}"'):]
+    assert 'class="plan-item overdue"' in row[:row.index(">")]
+    assert "Overdue" in row[:row.index("</tr>")]
+    later_row = page[page.index(f'id="item-{later.pk}"'):]
+    assert "Overdue" not in later_row[:later_row.index("</tr>")]
+    assert mine.index(f"#item-{late.pk}") < mine.index(f"#item-{later.pk}")
