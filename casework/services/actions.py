@@ -21,7 +21,10 @@ from casework.action_selectors import child_parties, may_edit, recordable_kinds
 from casework.models import Action, ActionKind, ActionRevision
 from config.errors import InputError
 from directory.models import HelpOrganisation
-from notifications.services.clocks import deadlines_satisfy, deadlines_start
+from agencies.models import AgencyKind
+from cases.models import CaseAccess
+from cases.services import case_share_with_agency
+from notifications.services.clocks import deadlines_satisfy, deadlines_start, responsible_agencies
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
@@ -156,10 +159,22 @@ def _parse_time(value):
 
 def _clocks(kind: registry.Kind, *, case, at, by) -> int:
     if kind.starts:
-        deadlines_start(case=case, event=kind.starts, at=at)
+        for deadline in deadlines_start(case=case, event=kind.starts, at=at):
+            _share_with_responsible(case, deadline, by=by)
     if kind.satisfies:
         return deadlines_satisfy(case=case, event=kind.satisfies, at=at, by=by)
     return 0
+
+
+def _share_with_responsible(case, deadline, *, by) -> None:
+    """The agency that answers for a clock an action started must see the case to meet it: the
+    commission on minors' affairs after an urgent placement (KZ §44, §45), the forensic body
+    after the police ordered an examination (KZ §26.6, §26.7)."""
+    for agency in responsible_agencies(deadline):
+        if agency.kind == AgencyKind.SCHOOL:
+            continue
+        if not CaseAccess.objects.filter(case_id=case.pk, group_id=agency.case_group_id).exists():
+            case_share_with_agency(case=case, agency=agency, by=by)
 
 
 @transaction.atomic

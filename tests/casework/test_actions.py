@@ -184,6 +184,31 @@ def test_a_forensic_result_after_3_days_meets_the_clock_late(make_case, persona)
     assert deadline(case, "kz.forensic_exam").state == DeadlineState.MET_LATE
 
 
+def test_the_agency_answering_for_a_started_clock_gets_the_case_to_meet_it(make_case, persona):
+    """Issue #9: the commission was escalated to about a placement it could not record (404).
+    An urgent placement shares the case with the commission, a forensic order with the forensic
+    body, so that each can record what meets its clock."""
+    case = make_case(hours_ago=3, share=("kz-police",))
+    commission, forensic = persona("kz-minors-commission"), persona("kz-forensic")
+    url = reverse("casework:action_new", args=[case.pk])
+    assert client_for(commission).get(url).status_code == 404
+    action_record(user=persona("kz-police"), case=case, kind=ActionKind.URGENT_PLACEMENT,
+                  values={"place_type": "crisis_centre"})
+    action_record(user=persona("kz-police"), case=case, kind=ActionKind.FORENSIC_ORDERED,
+                  values={"exam_kind": "forensic_medical"})
+    response = client_for(commission).post(url, {
+        "kind": "placement_decision", "place_type": "crisis_centre", "placed_by": "guardianship",
+        "basis": "Үйде қауіп"})
+    assert response.status_code == 302
+    assert deadline(case, "kz.placement_decision").state == DeadlineState.MET
+    response = client_for(forensic).post(reverse("api-case-actions", args=[case.pk]), {
+        "kind": "forensic_result", "conclusion_number": "77"}, format="json")
+    assert response.status_code == 201
+    assert deadline(case, "kz.forensic_exam").state == DeadlineState.MET
+    shares = AuditEvent.objects.filter(action=AuditAction.CASE_SHARE, case_id=case.pk)
+    assert sorted(e.detail["agency"] for e in shares) == ["kz-forensic", "kz-kikkk", "kz-police"]
+
+
 def test_actions_that_are_no_clock_event_touch_no_clock(case, persona):
     before = list(Deadline.objects.filter(case=case).values_list("pk", "state"))
     action_record(user=persona("kz-police"), case=case, kind=ActionKind.PREVENTIVE_TALK,
