@@ -10,14 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 
-CASE_ADMIN_FIELDS = ["reference", "school", "received_at", "channel", "kinds", "is_urgent", "status"]
+CASE_ADMIN_FIELDS = ["reference", "intake_agency", "school", "received_at", "channel", "kinds", "is_urgent", "status",
+                     "outcome"]
 
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = CASE_ADMIN_FIELDS
     list_filter = ["status", "is_urgent", "channel", "jurisdiction"]
-    list_select_related = ["school"]
+    list_select_related = ["school", "intake_agency"]
     fields = CASE_ADMIN_FIELDS
     readonly_fields = CASE_ADMIN_FIELDS
     show_full_result_count = False

@@ -355,11 +355,12 @@ def load_demo_cases() -> dict | None:
         _actions(story)
         # Issue #9 item 7: a generated screenshot and a takedown request on the cyberbullying case.
         load_demo_evidence(case=story.cases["kz-breached"], user=story.users["kz-coordinator"])
+        agency_cases = _agency_intake(story)
     # What the beat would do next: reminders and breach alerts, then their delivery.
     swept = deadlines_sweep()
     delivered = outbox_deliver()
     return {"cases": story.cases, "meeting": meeting, "upcoming": upcoming, "swept": swept,
-            "delivered": delivered}
+            "delivered": delivered, "agency_cases": agency_cases}
 
 
 # Issue #9: the police duty officer hands two of the police's cases to the officer, so that
@@ -384,7 +385,8 @@ def _wait_until(moment: dt.datetime) -> None:
 def summary_lines(result: dict) -> list[str]:
     """One line per demo case: reference, school, what it shows."""
     notes = {spec.key: spec.note for spec in CASES}
-    return [f"{case.reference}: {notes[key]}" for key, case in result["cases"].items()]
+    return ([f"{case.reference}: {notes[key]}" for key, case in result["cases"].items()]
+            + [f"{case.reference}: {note}" for case, note in result.get("agency_cases", [])])
 
 
 def _support_plan(story: Story) -> None:
@@ -441,3 +443,35 @@ def _actions(story: Story) -> None:
         user=users["kz-social-pedagogue"], case=case, party_id=case.parties.get(role="victim").pk,
         spoken_at=case.received_at - 20 * MIN, place="Баланың үйі, ас үй", present="Әлеуметтік педагог",
         words="Әкем ашуланса ұрады. Кеше тамақ бермеді. Үйге қайтқым келмейді.")
+
+
+def _agency_intake(story: Story) -> list[tuple[Case, str]]:
+    """Issue #9 items 5, 10: two cases the 111 centre opened itself (KZ §20.1: the applicant is
+    recorded). One is linked to school 1, whose clocks then start; the other, a family matter
+    handed to the police, is closed with its outcome. Run again, it changes nothing."""
+    from cases.services import case_close, case_link_school
+
+    if Case.objects.filter(intake_agency__code="kz-111").exists():
+        return []
+    officer, centre = story.users["kz-111"], Agency.objects.get(code="kz-111")
+    now = timezone.now()
+
+    def open_case(received_before, description, family, given, **extra):
+        return case_register(
+            user=officer, intake_agency=centre, school=None, received_at=now - received_before,
+            incident_at=now - received_before - 3 * H, channel="contact_centre_111", kinds=["violence"],
+            forms=["physical"], places=["outside_school"], description=description, parties=[
+                child("victim", family, given, "", D(2012, 9, 14), ""),
+                PartyInput(role="reporter", family_name="Жұмабекова", given_name="Ақмарал", is_minor=False,
+                           phone="+77015550111"),
+            ], **extra)
+
+    linked = open_case(2 * H, "Қоңырау шалушы мектеп жанында баланы ересек балалар ұрғанын айтты.",
+                       "Қалиев", "Нұрсұлтан")
+    case_link_school(user=officer, case=linked, school=Agency.objects.get(code="kz-school-1"))
+    closed = open_case(3 * DAY, "Көршісі отбасындағы жанжал туралы хабарлады; полицияға берілді.",
+                       "Смағұлова", "Аружан")
+    case_close(user=officer, case=closed, outcome="referred_law_enforcement",
+               reason="Іс полицияның қарауына берілді, 111 орталығының әрекеті аяқталды.")
+    return [(linked, "opened by the 111 centre, then linked to school 1 (its clocks start at the link)"),
+            (closed, "opened by the 111 centre, closed: referred to law enforcement")]

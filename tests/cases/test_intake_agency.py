@@ -183,3 +183,19 @@ def test_without_a_school_or_an_agency_the_api_names_the_school(persona):
     response = client_for(persona("kz-111")).post("/api/v1/cases/", {}, format="json")
     assert response.status_code == 400 and "school" in response.data
 
+
+
+def test_the_demo_shows_a_111_case_linked_to_school_1_and_a_closed_one(demo):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    opened = Case.objects.filter(intake_agency__code="kz-111")
+    linked = opened.get(school__code="kz-school-1")
+    closed = opened.get(status="closed")
+    assert closed.outcome == "referred_law_enforcement" and closed.school is None
+    assert linked.reference in out.getvalue() and closed.reference in out.getvalue()
+    assert Deadline.objects.filter(case=linked, rule__responsible_agency_kind="school",
+                                   started_at=linked.school_linked_at).exists()
