@@ -28,6 +28,7 @@ from casework.models import ActionKind
 from casework.services.actions import action_record, action_update
 from casework.services.first_account import first_account_addendum_add, first_account_read, first_account_record
 from config.errors import InputError
+from notifications.api import AgencyKindField
 
 FORBIDDEN = OpenApiResponse(description="You may read this case, but this action is another agency's.")
 
@@ -36,7 +37,7 @@ class ActionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     case = serializers.UUIDField(source="case_id")
     agency = serializers.CharField(source="agency.code", help_text="The code of the agency that recorded it.")
-    agency_kind = serializers.CharField(source="agency.kind")
+    agency_kind = AgencyKindField(source="agency.kind")
     kind = serializers.ChoiceField(ActionKind.choices)
     source = serializers.SerializerMethodField(help_text="The paragraph of the source the action comes from.")
     occurred_at = serializers.DateTimeField()
@@ -185,7 +186,7 @@ class FirstAccountApi(APIView):
 
     @extend_schema(request=AddendumInputSerializer,
                    responses={201: AddendumSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
-                   description="Append an addendum to the account (it is never edited).")
+                   operation_id="cases_first_accounts_addendum_create", description="Append an addendum to the account (it is never edited).")
     def post(self, request, case_id, party_id):
         case = case_get_for_user(request.user, case_id, perm=permissions.VIEW_IDENTITY)
         account = selectors.first_account_get(case, party_id)
