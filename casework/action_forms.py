@@ -22,7 +22,8 @@ def party_label(party, *, with_identity: bool) -> str:
 
 
 def _field(spec: registry.Field, *, case, with_identity: bool) -> forms.Field:
-    common = {"label": spec.label, "required": False, "help_text": spec.help}
+    label = _("%(label)s (required)") % {"label": spec.label} if spec.required else spec.label
+    common = {"label": label, "required": False, "help_text": spec.help}
     if spec.type == registry.TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
     if spec.type in (registry.LINE, registry.CODE):
