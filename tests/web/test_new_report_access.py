@@ -15,6 +15,11 @@ FILERS = {
     "ua-head", "ua-coordinator", "ua-psychologist", "ua-social-pedagogue", "ua-teacher", "ua-teacher-2",
     "ua-coordinator-2",
 }
+# Issue #9: the agencies that open cases themselves (KZ §18, §20; UA II.1) get the same form for their agency.
+AGENCY_FILERS = {
+    "kz-police", "kz-police-2", "kz-police-duty", "kz-police-head", "kz-health", "kz-social", "kz-111",
+    "ua-police", "ua-children-service", "ua-children-service-head", "ua-social-centre",
+}
 NEW_REPORT_LINK = f'href="{reverse("cases:new")}"'
 
 
@@ -28,6 +33,10 @@ def test_new_report_is_offered_only_to_those_who_can_file(client, persona, usern
         assert NEW_REPORT_LINK in case_list  # in the header and as the list's button
         assert form_page.status_code == 200 and 'class="intake"' in html
         assert re.search(r'<select name="school"[^>]*>.*?<option value="\d+"', html, re.S), "a school to file for"
+    elif username in AGENCY_FILERS:
+        assert NEW_REPORT_LINK in case_list
+        assert form_page.status_code == 200 and 'class="intake"' in html
+        assert re.search(r'<select name="intake_agency"[^>]*>.*?<option value="\d+"', html, re.S), "an agency"
     else:
         assert NEW_REPORT_LINK not in case_list
         assert NEW_REPORT_LINK not in html
@@ -39,6 +48,6 @@ def test_a_post_from_someone_who_cannot_file_is_refused_without_a_form(client, p
     from cases.models import Case
     from tests.web.test_intake import report_post
 
-    client.force_login(persona("kz-police"))
+    client.force_login(persona("kz-guardianship"))
     response = client.post(reverse("cases:new"), report_post(school("kz-school-1")))
     assert response.status_code == 403 and Case.objects.count() == 0
