@@ -35,7 +35,8 @@ def test_models_without_personal_data_dump_as_before(demo):
 
 def test_excluding_the_personal_models_is_enough(persona, file_case):
     file_case(persona("kz-coordinator"), "kz-school-1")
-    text = dump("cases", exclude=["cases.Case", "cases.Party"])
+    # The reasons of a case's changes are free text too (issue #9): encrypted, so excluded.
+    text = dump("cases", exclude=["cases.Case", "cases.Party", "cases.CaseChange"])
     assert "Ахметов" not in text
 
 
