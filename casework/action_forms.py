@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import registry
 from casework.action_selectors import child_parties
+from config import limits
 from directory.models import HelpOrganisation
 from notifications.forms import DATETIME_INPUT, LOCAL_TIME_HELP
 
@@ -25,9 +26,12 @@ def _field(spec: registry.Field, *, case, with_identity: bool) -> forms.Field:
     label = _("%(label)s (required)") % {"label": spec.label} if spec.required else spec.label
     common = {"label": label, "required": False, "help_text": spec.help}
     if spec.type == registry.TEXT:
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
-    if spec.type in (registry.LINE, registry.CODE):
-        return forms.CharField(**common)
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.FREE_TEXT_MAX_LENGTH,
+                               **common)
+    if spec.type == registry.LINE:
+        return forms.CharField(max_length=limits.LINE_MAX_LENGTH, **common)
+    if spec.type == registry.CODE:
+        return forms.CharField(max_length=limits.CODE_MAX_LENGTH, **common)
     if spec.type == registry.DATE:
         return forms.DateField(widget=DATE_INPUT, **common)
     if spec.type == registry.BOOL:
@@ -54,6 +58,7 @@ def action_form(spec: registry.Kind, *, case, with_identity: bool, edit: bool = 
         fields[spec_field.name] = _field(spec_field, case=case, with_identity=with_identity)
     if edit:
         fields["reason"] = forms.CharField(label=_("Reason for the correction"), required=False,
+                                           max_length=limits.FREE_TEXT_MAX_LENGTH,
                                            widget=forms.Textarea(attrs={"rows": 2}))
     form_class = type("ActionForm", (forms.Form,), fields)
     form = form_class(data=data, initial=initial, auto_id="id_action_%s")
@@ -85,9 +90,10 @@ class FirstAccountForm(forms.Form):
     party = forms.ChoiceField(label=_("Child"), required=False)
     spoken_at = forms.DateTimeField(label=_("When the child spoke"), widget=DATETIME_INPUT, required=False,
                                     help_text=LOCAL_TIME_HELP)
-    place = forms.CharField(label=_("Where"), required=False)
-    present = forms.CharField(label=_("Who was present"), required=False)
+    place = forms.CharField(label=_("Where"), required=False, max_length=limits.FIRST_ACCOUNT_MAX_LENGTH)
+    present = forms.CharField(label=_("Who was present"), required=False, max_length=limits.FIRST_ACCOUNT_MAX_LENGTH)
     words = forms.CharField(label=_("The child's words, verbatim"), required=False,
+                            max_length=limits.FIRST_ACCOUNT_MAX_LENGTH,
                             widget=forms.Textarea(attrs={"rows": 10}),
                             help_text=_("Write down everything the child said, in the child's own words "
                                         "(KZ §35.9). Do not add your own conclusions."))
@@ -101,6 +107,7 @@ class FirstAccountForm(forms.Form):
 
 class AddendumForm(forms.Form):
     text = forms.CharField(label=_("Addendum"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=limits.FIRST_ACCOUNT_MAX_LENGTH,
                            help_text=_("What the child added later, or a correction of a slip in the record. "
                                        "The account above stays as it was recorded."))
 

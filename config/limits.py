@@ -40,3 +40,14 @@ ADDRESS_MAX_LENGTH = 300
 # hashed on every attempt, so an unbounded one is an easy way to burn CPU.
 USERNAME_MAX_LENGTH = 150
 PASSWORD_MAX_LENGTH = 1024
+
+# Agency casework (issue #9). A code or id a client picks from a list (an action or plan
+# kind, a support measure, a help service, a party's id): longer than any the system issues.
+CODE_MAX_LENGTH = 64
+# One line of an action's free text (casework.registry.LINE).
+LINE_MAX_LENGTH = 300
+# A child's first account is taken down verbatim however long the child speaks (KZ §35.9),
+# so it gets more room than other free text; its place, who was present and addenda share it.
+FIRST_ACCOUNT_MAX_LENGTH = 50_000
+# A support plan item's details, a progress note, a review note: a few paragraphs.
+PLAN_NOTE_MAX_LENGTH = 4_000

@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags and operation ids from the resource ("cases"), not the version.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets used by fields of different names, or by same-named fields with other
+    # choices ("kind", "outcome"), get one stable name each instead of a generated one.
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "agencies.models.AgencyKind",
+        "CaseOutcomeEnum": "cases.vocabulary.CaseOutcome",
+    },
     # Swagger UI and ReDoc assets are served by the app (no CDN): it must work offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import District, Region
+from config import limits
 from directory import permissions, selectors, services
 from directory.models import HelpOrganisation, HelpService
 
@@ -50,24 +51,29 @@ class HelpOrganisationFilterSerializer(serializers.Serializer):
                               help_text="Words in the name, address, place or notes.")
 
 
+def _column_limit(name: str) -> int:
+    return HelpOrganisation._meta.get_field(name).max_length
+
+
 class HelpOrganisationInputSerializer(serializers.Serializer):
     """Shape only; the service checks the rules (required name, known services, a way to reach them)."""
 
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), allow_null=True, required=False)
     district = serializers.PrimaryKeyRelatedField(queryset=District.objects.all(), allow_null=True,
                                                   required=False)
-    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    services = serializers.ListField(child=serializers.CharField(), required=False)
-    address = serializers.CharField(required=False, allow_blank=True)
-    phone = serializers.CharField(required=False, allow_blank=True)
-    email = serializers.CharField(required=False, allow_blank=True)
-    website = serializers.CharField(required=False, allow_blank=True)
-    hours = serializers.CharField(required=False, allow_blank=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                 max_length=_column_limit("name"))
+    services = serializers.ListField(child=serializers.CharField(max_length=limits.CODE_MAX_LENGTH), required=False)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=_column_limit("address"))
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=_column_limit("phone"))
+    email = serializers.CharField(required=False, allow_blank=True, max_length=_column_limit("email"))
+    website = serializers.CharField(required=False, allow_blank=True, max_length=_column_limit("website"))
+    hours = serializers.CharField(required=False, allow_blank=True, max_length=_column_limit("hours"))
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
 
 
 class HelpOrganisationCreateSerializer(HelpOrganisationInputSerializer):
-    jurisdiction = serializers.CharField(required=False, help_text=(
+    jurisdiction = serializers.CharField(required=False, max_length=limits.CODE_MAX_LENGTH, help_text=(
         "The country code; needed only if you keep the directory of more than one country."))
 
 

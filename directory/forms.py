@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import District, Region
+from config import limits
 from directory.models import HelpService
 
 
@@ -42,6 +43,7 @@ class HelpOrganisationForm(forms.Form):
     hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False,
                             help_text=_("E.g. Mon–Fri 9:00–18:00; around the clock."))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            max_length=limits.FREE_TEXT_MAX_LENGTH,
                             help_text=_("What to know before referring: ages, languages, whether a referral "
                                         "letter is needed. Never write about a child or a family here."))
     is_active = forms.BooleanField(label=_("Active (offer it for referrals)"), required=False, initial=True)

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config import limits
 from config.errors import NON_FIELD, InputError
 from directory import permissions
 from directory.models import HelpOrganisation, HelpService
@@ -29,8 +30,9 @@ PHONE_CHARACTERS = re.compile(r"^[0-9+()\-.,;/\s]+$")
 MIN_PHONE_DIGITS = 3
 
 
-def _max_length(name: str) -> int | None:
-    return HelpOrganisation._meta.get_field(name).max_length
+def _max_length(name: str) -> int:
+    # The notes have no column limit: the shared bound of free text (config.limits).
+    return HelpOrganisation._meta.get_field(name).max_length or limits.FREE_TEXT_MAX_LENGTH
 
 
 def _clean(*, jurisdiction, values: dict) -> tuple[dict, dict]:

@@ -26,8 +26,8 @@ from notifications.services import clocks, notices
 from notifications.models import RECORDABLE_EVENTS, DeadlineState, LegalTerm, Notice, NoticeChannel
 
 # --- Choice fields named in the schema ------------------------------------------
-# "channel", "role" and agency kinds also appear in the cases and agencies APIs with
-# other choice sets; each gets its own named component so the schema stays unambiguous.
+# "channel" and "role" also appear in the cases and agencies APIs with other choice sets;
+# each gets its own named component so the schema stays unambiguous.
 
 
 def _choice_field(choices_class, component_name: str):
@@ -42,7 +42,14 @@ def _choice_field(choices_class, component_name: str):
 
 NoticeChannelField = _choice_field(NoticeChannel, "NoticeChannelEnum")
 StaffRoleField = _choice_field(StaffRole, "StaffRoleEnum")
-AgencyKindField = _choice_field(AgencyKind, "AgencyKindEnum")
+
+
+class AgencyKindField(serializers.ChoiceField):
+    """An agency kind: the same AgencyKindEnum component as an agency's own ``kind`` (agencies.api),
+    named by ENUM_NAME_OVERRIDES in settings; a second component of that name would collide."""
+
+    def __init__(self, **kwargs):
+        super().__init__(AgencyKind.choices, **kwargs)
 
 
 # --- Output -----------------------------------------------------------------

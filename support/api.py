@@ -16,6 +16,7 @@ from cases import permissions as case_permissions
 from cases.api import BAD_INPUT, NOT_FOUND
 from cases.models import Party
 from cases.selectors import case_get_for_user
+from config import limits
 from support import selectors, services
 from notifications.api import _choice_field
 from support.models import Measure, PlanKind, PlanStatus
@@ -73,15 +74,15 @@ class PlanSerializer(serializers.Serializer):
 
 class PlanCreateSerializer(serializers.Serializer):
     party = serializers.UUIDField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(max_length=limits.CODE_MAX_LENGTH)
     agreed_with_parents_on = serializers.DateField(required=False, allow_null=True)
     review_interval_months = serializers.IntegerField(required=False, allow_null=True)
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
 class ItemCreateSerializer(serializers.Serializer):
-    measure = serializers.CharField()
-    detail = serializers.CharField(required=False, allow_blank=True, default="")
+    measure = serializers.CharField(max_length=limits.CODE_MAX_LENGTH)
+    detail = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.PLAN_NOTE_MAX_LENGTH)
     owner_agency = serializers.IntegerField()
     owner = serializers.IntegerField()
     due_on = serializers.DateField()
@@ -94,15 +95,15 @@ class ItemUpdateSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, max_length=limits.PLAN_NOTE_MAX_LENGTH)
 
 
 class DoneSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.PLAN_NOTE_MAX_LENGTH)
 
 
 class ReviewSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=limits.PLAN_NOTE_MAX_LENGTH)
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.people import display_name
 from cases.forms import DATE_INPUT
+from config import limits
 from support.models import PLAN_KINDS, Measure
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
@@ -43,7 +44,8 @@ class PlanForm(forms.Form):
 class ItemForm(forms.Form):
     measure = forms.ChoiceField(label=_("Measure"), choices=[("", "---------"), *Measure.choices], error_messages={
         "required": _("Choose a measure from the list."), "invalid_choice": _("Choose a measure from the list.")})
-    detail = forms.CharField(label=_("Details"), widget=TEXTAREA, required=False)
+    detail = forms.CharField(label=_("Details"), widget=TEXTAREA, required=False,
+                             max_length=limits.PLAN_NOTE_MAX_LENGTH)
     owner = forms.ChoiceField(label=_("Owner"), error_messages={
         "required": _("Choose the person responsible."), "invalid_choice": _("Choose the person responsible.")})
     due_on = forms.DateField(label=_("Due date"), widget=DATE_INPUT,
@@ -76,16 +78,17 @@ class ItemEditForm(ItemForm):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Progress note"), widget=TEXTAREA,
+    text = forms.CharField(label=_("Progress note"), widget=TEXTAREA, max_length=limits.PLAN_NOTE_MAX_LENGTH,
                            error_messages={"required": _("Write the progress note.")})
 
 
 class DoneForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), widget=TEXTAREA, required=False)
+    note = forms.CharField(label=_("Note (optional)"), widget=TEXTAREA, required=False,
+                           max_length=limits.PLAN_NOTE_MAX_LENGTH)
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label=_("What the review found"), widget=TEXTAREA,
+    note = forms.CharField(label=_("What the review found"), widget=TEXTAREA, max_length=limits.PLAN_NOTE_MAX_LENGTH,
                            error_messages={"required": _("Write what the review found.")})
     next_review_on = forms.DateField(label=_("Next review"), widget=DATE_INPUT, required=False,
                                      help_text=_("Default: today plus the plan's review interval."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Membership
 from cases.models import Case, Party
+from config import limits
 from config.errors import InputError
 from privacy.audit import audit_record
 from privacy.models import AuditAction
@@ -24,7 +25,7 @@ from support.models import (
 from support.permissions import acting_agencies, can_edit_plan, can_work_item, holding_agencies
 
 MAX_REVIEW_MONTHS = 12
-TEXT_MAX = 4000
+TEXT_MAX = limits.PLAN_NOTE_MAX_LENGTH
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -27,6 +27,7 @@ from casework import registry
 from casework.models import ActionKind
 from casework.services.actions import action_record, action_update
 from casework.services.first_account import first_account_addendum_add, first_account_read, first_account_record
+from config import limits
 from config.errors import InputError
 from notifications.api import AgencyKindField
 
@@ -57,13 +58,15 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ActionInputSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="An action kind your agency may record (see the registry).")
+    kind = serializers.CharField(max_length=limits.CODE_MAX_LENGTH,
+                                 help_text="An action kind your agency may record (see the registry).")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class ActionPatchSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
-    reason = serializers.CharField(help_text="Why the action is corrected.", allow_blank=True, required=False)
+    reason = serializers.CharField(help_text="Why the action is corrected.", allow_blank=True, required=False,
+                                   max_length=limits.FREE_TEXT_MAX_LENGTH)
 
 
 def _fields_of(data, skip) -> dict:
@@ -144,15 +147,19 @@ class FirstAccountSerializer(FirstAccountSummarySerializer):
 
 
 class AddendumInputSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, required=False, default="")
+    text = serializers.CharField(allow_blank=True, required=False, default="",
+                                 max_length=limits.FIRST_ACCOUNT_MAX_LENGTH)
 
 
 class FirstAccountInputSerializer(serializers.Serializer):
-    party = serializers.CharField(help_text="The id of a child party of the case.")
+    party = serializers.CharField(max_length=limits.CODE_MAX_LENGTH, help_text="The id of a child party of the case.")
     spoken_at = serializers.DateTimeField(required=False, allow_null=True)
-    place = serializers.CharField(allow_blank=True, required=False, default="")
-    present = serializers.CharField(allow_blank=True, required=False, default="")
-    words = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
+    place = serializers.CharField(allow_blank=True, required=False, default="",
+                                  max_length=limits.FIRST_ACCOUNT_MAX_LENGTH)
+    present = serializers.CharField(allow_blank=True, required=False, default="",
+                                    max_length=limits.FIRST_ACCOUNT_MAX_LENGTH)
+    words = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False,
+                                  max_length=limits.FIRST_ACCOUNT_MAX_LENGTH)
 
 
 class CaseFirstAccountsApi(APIView):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from casework import registry
 from casework.action_selectors import child_parties, may_edit, recordable_kinds
 from casework.models import Action, ActionKind, ActionRevision
+from config import limits
 from config.errors import InputError
 from directory.models import HelpOrganisation
 from agencies.models import AgencyKind
@@ -30,7 +31,7 @@ from privacy.models import AuditAction
 
 # A register, act or order number: letters, digits and separators — never a sentence or a name.
 CODE_RE = re.compile(r"^[\w№#./\- ]{1,64}$")
-LINE_MAX, TEXT_MAX = 300, 20000
+LINE_MAX, TEXT_MAX = limits.LINE_MAX_LENGTH, limits.FREE_TEXT_MAX_LENGTH
 TRUE_STRINGS = {"true", "on", "1", "yes"}
 FALSE_STRINGS = {"false", "off", "0", "no", ""}
 # Keys of an action's input that are not the kind's fields.
@@ -225,6 +226,8 @@ def action_update(*, user, action: Action, values: dict, reason: str, occurred_a
         errors.update(_time_errors(case, new_time))
     if not (reason or "").strip():
         errors["reason"] = [_("Say why the action is corrected.")]
+    elif len(reason.strip()) > TEXT_MAX:
+        errors["reason"] = [_("Keep it under %(limit)s characters.") % {"limit": TEXT_MAX}]
     if errors:
         raise InputError(errors)
     ActionRevision.objects.create(

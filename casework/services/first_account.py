@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from casework.action_selectors import child_parties, holding_agencies, may_record_first_account
 from casework.models import FirstAccount, FirstAccountAddendum
+from config import limits
 from config.errors import InputError
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
-TEXT_MAX = 50000
+TEXT_MAX = limits.FIRST_ACCOUNT_MAX_LENGTH
 
 
 def _time(value):

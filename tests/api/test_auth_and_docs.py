@@ -69,3 +69,12 @@ def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn(persona):
     # Its set-up is a script file, not inline (Content-Security-Policy).
     assert "<script>" not in page and "<style>" not in page
     assert client.get("/api/docs/?script").status_code == 200
+
+
+def test_the_schema_is_generated_without_warnings(tmp_path):
+    """A warning means an ambiguous schema for clients (two choice sets under one enum name, two
+    operations with one id): the generator is told to fail on any."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
+    assert "/api/v1/actions/{id}/" in (tmp_path / "schema.yaml").read_text()

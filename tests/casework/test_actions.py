@@ -22,6 +22,7 @@ from cases.services import case_share_with_agency
 from casework import action_selectors
 from casework.models import Action, ActionKind, ActionRevision
 from casework.services.actions import action_record, action_update
+from config import limits
 from config.errors import InputError
 from directory.models import HelpOrganisation
 from notifications.models import Deadline, DeadlineState
@@ -243,6 +244,15 @@ def test_a_correction_needs_a_reason(police_action, persona):
         action_update(user=persona("kz-police"), action=police_action, values={"register_number": "9"},
                       reason=" ")
     assert list(err.value.errors) == ["reason"]
+    police_action.refresh_from_db()
+    assert police_action.revision == 1 and not ActionRevision.objects.exists()
+
+
+def test_a_reason_over_the_free_text_limit_is_refused_and_nothing_is_corrected(police_action, persona):
+    with pytest.raises(InputError) as err:
+        action_update(user=persona("kz-police"), action=police_action, values={"register_number": "9"},
+                      reason="ы" * (limits.FREE_TEXT_MAX_LENGTH + 1))
+    assert list(err.value.errors) == ["reason"] and str(limits.FREE_TEXT_MAX_LENGTH) in err.value.errors["reason"][0]
     police_action.refresh_from_db()
     assert police_action.revision == 1 and not ActionRevision.objects.exists()
 

@@ -15,9 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from agencies.models import Jurisdiction
 from cases.models import Case
+from cases.services import case_share_with_agency
+from casework.models import ActionKind
+from casework.services.actions import action_record
+from casework.services.first_account import first_account_record
 from config import limits
+from directory.services import help_organisation_create
+from evidence import services as evidence
 from notifications.models import Deadline, Notice
+from support import services as support
 from tests.api.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +89,9 @@ def test_every_string_a_client_sends_has_a_maximum_length(schema):
 
 @pytest.fixture
 def world(persona, school, file_case):
-    """A case, a deadline, a notice and a meeting, each with a persona who may write to it."""
+    """One object of each kind an endpoint writes to, with a persona who may write to it: a case
+    (and on it a child's first account, a support plan and its item), a deadline, a notice, a
+    meeting, an agency's action, a document, a takedown request and a help organisation."""
     kz_case = file_case(persona("kz-coordinator"), "kz-school-1")
     ua_case = file_case(persona("ua-coordinator"), "ua-school-1")
     created = client_for(persona("ua-secretary")).post("/api/v1/meetings/", {
@@ -93,23 +103,46 @@ def world(persona, school, file_case):
         f"/api/v1/cases/{kz_case.pk}/notices/",
         {"to_agency": school("kz-guardianship").pk, "channel": "phone"}, format="json")
     assert notice.status_code == 201, notice.json()
+    coordinator = persona("kz-coordinator")
+    victim = kz_case.parties.get(role="victim")
+    first_account_record(user=persona("kz-psychologist"), case=kz_case, party_id=victim.pk,
+                         place="Кабинет 204", present="Педагог-психолог", words="Мені мазақ етті.")
+    plan = support.plan_create(user=coordinator, case=kz_case, party=victim, kind="victim_rehabilitation")
+    item = support.plan_item_add(user=coordinator, plan=plan, measure="psychologist", detail="",
+                                 owner_agency=kz_case.school, owner=persona("kz-psychologist"),
+                                 due_on=kz_case.jurisdiction.local_date(timezone.now()) + dt.timedelta(days=10))
+    case_share_with_agency(case=kz_case, agency=school("kz-police"))
+    action = action_record(user=persona("kz-police"), case=kz_case, kind=ActionKind.PREVENTIVE_TALK,
+                           values={"talked_with": ["parents"]})
+    document = evidence.document_upload(user=coordinator, case=kz_case, data=b"chat log", original_name="chat.txt")
+    takedown = evidence.takedown_request(user=coordinator, case=kz_case, platform="instagram",
+                                         content_url="https://www.instagram.com/p/abc/")
+    organisation = help_organisation_create(user=persona("kz-head"), jurisdiction=Jurisdiction.objects.get(code="KZ"),
+                                            name="Сенім", services=["psychological"], phone="150")
     return {
-        "case_id": ("kz-coordinator", kz_case.pk),
+        "case_id": ("kz-coordinator", {"case_id": kz_case.pk, "party_id": victim.pk, "plan_id": plan.pk,
+                                       "item_id": item.pk}),
         "deadline": ("kz-coordinator", Deadline.objects.filter(case=kz_case).first().pk),
         "meeting_id": ("ua-secretary", created.json()["id"]),
         "notice": ("kz-guardianship", Notice.objects.get(case=kz_case).pk),
+        "action": ("kz-police", action.pk),
+        "document": ("kz-coordinator", document.pk),
+        "takedown": ("kz-coordinator", takedown.pk),
+        "help_organisation": ("kz-head", organisation.pk),
         None: ("kz-coordinator", None),
     }
 
 
 def _target(url, world):
-    """The persona who may write to this URL, and the URL with its id filled in."""
+    """The persona who may write to this URL, and the URL with its ids filled in."""
     owners = {"/api/v1/inbox/": "notice", "/api/v1/deadlines/": "deadline", "/api/v1/meetings/{": "meeting_id",
-              "/api/v1/cases/{": "case_id"}
+              "/api/v1/cases/{": "case_id", "/api/v1/actions/{": "action", "/api/v1/documents/{": "document",
+              "/api/v1/takedowns/{": "takedown", "/api/v1/help-organisations/": "help_organisation"}
     for prefix, key in owners.items():
         if url.startswith(prefix):
-            username, value = world[key]
-            return username, re.sub(r"\{[a-z_]+\}", str(value), url)
+            username, ids = world[key]
+            fill = (lambda m: str(ids[m.group(1)])) if isinstance(ids, dict) else (lambda m: str(ids))
+            return username, re.sub(r"\{([a-z_]+)\}", fill, url)
     return world[None][0], url
 
 
@@ -122,7 +155,8 @@ def _nest(path, value):
 
 def _error_at(detail, path):
     for part in path:
-        detail = detail[part]
+        # A list field's errors are keyed by the item's index (a string in JSON).
+        detail = detail[str(part)] if isinstance(detail, dict) and isinstance(part, int) else detail[part]
     return detail
 
 
@@ -144,7 +178,13 @@ def test_one_character_too_many_is_a_400_for_that_field_never_a_500(schema, worl
     # The fields of the issue are among them.
     assert {"POST /api/v1/meetings/ place", "POST /api/v1/cases/ description",
             "POST /api/v1/cases/ parties.0.family_name", "POST /api/v1/cases/{case_id}/parties/ address",
-            "POST /api/v1/deadlines/{id}/waive/ reason"} <= set(tried)
+            "POST /api/v1/deadlines/{id}/waive/ reason", "PATCH /api/v1/actions/{id}/ reason",
+            "POST /api/v1/cases/{case_id}/first-accounts/{party_id}/ text",
+            "POST /api/v1/cases/{case_id}/plans/{plan_id}/review/ note",
+            "POST /api/v1/cases/{case_id}/plan-items/{item_id}/progress/ text",
+            "POST /api/v1/documents/{document_id}/remove/ reason",
+            "PATCH /api/v1/takedowns/{takedown_id}/ platform_reference",
+            "PATCH /api/v1/help-organisations/{id}/ services.0"} <= set(tried)
 
 
 def test_a_meeting_place_of_201_characters_is_refused_not_a_database_error(persona, school, file_case):
