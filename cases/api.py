@@ -394,7 +394,8 @@ class CaseDetailApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         case = services.case_update(user=request.user, case=case, reason=data.pop("reason"), **data)
-        return Response(case_detail_data(case, with_identity=True))
+        with_identity = permissions.has_case_perm(request.user, permissions.VIEW_IDENTITY, case)
+        return Response(case_detail_data(case, with_identity=with_identity))
 
 
 class CasePartiesApi(APIView):

@@ -201,6 +201,7 @@ def case_edit(request, case_id):
     intro = _("The time the report was received cannot change: every deadline runs from it.")
     with timezone.override(case.jurisdiction.zone):
         if request.method == "GET":
+            selectors.case_read(request.user, case, channel="web")  # the form shows the description
             form = CaseFactsForm(initial=CaseFactsForm.initial_for(case))
             return _action_page(request, case, form, title=title, intro=intro, submit=submit)
         form = CaseFactsForm(request.POST)
