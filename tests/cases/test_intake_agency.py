@@ -199,3 +199,18 @@ def test_the_demo_shows_a_111_case_linked_to_school_1_and_a_closed_one(demo):
     assert linked.reference in out.getvalue() and closed.reference in out.getvalue()
     assert Deadline.objects.filter(case=linked, rule__responsible_agency_kind="school",
                                    started_at=linked.school_linked_at).exists()
+
+
+def test_the_sweep_escalates_a_clock_of_a_case_without_a_school(persona):
+    """The ladder reads the case's place from the intake agency when there is no school."""
+    from notifications.models import Escalation
+    from notifications.services.clocks import case_event_record
+    from notifications.services.sweep import deadlines_sweep
+
+    case = open_111_case(persona, received_at=timezone.now() - dt.timedelta(hours=13),
+                         incident_at=timezone.now() - dt.timedelta(hours=14))
+    case_event_record(user=persona("kz-111"), case=case, event="placement_flagged")
+    deadlines_sweep()
+    clock = Deadline.objects.get(case=case, rule__code="kz.placement_decision")
+    assert clock.state == "breached" and Case.objects.get(pk=case.pk).is_overdue
+    assert Escalation.objects.filter(deadline=clock, kind="breach").exists()
