@@ -19,6 +19,7 @@ from notifications.services.notices import notice_send
 from privacy.models import AuditEvent
 from tests.api.clients import client_for
 from tests.cases.test_intake_agency import open_111_case
+from tests.commission.test_services import QUORUM, cast, confirmation, in_session, schedule, ua_case  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,18 @@ def test_kz_scenario_from_111_intake_to_closing(persona):
     case = case_close(user=persona("kz-111"), case=case, outcome="handled", reason=REASON)
     assert case.status == "closed"
     assert Deadline.objects.get(pk=placement.pk).state == DeadlineState.MET
+
+
+def test_recording_a_decision_of_no_bullying_closes_the_case(persona, in_session, ua_case):
+    """Through the commission's own service (UA IV): the status follows the recorded decision."""
+    from commission import services as commission
+
+    meeting = in_session()
+    _waive_all(ua_case)  # the notices' clocks, met in their own app
+    question = confirmation(meeting)
+    cast(persona, question, {name: "against" for name in QUORUM})
+    commission.question_close(user=persona("ua-secretary"), question=question)
+    commission.decision_record(user=persona("ua-head"), agenda_item=meeting.agenda.get(), texts={}, monitoring=[])
+    ua_case.refresh_from_db()
+    assert (ua_case.status, ua_case.outcome) == ("closed", "not_confirmed")
+    assert AuditEvent.objects.get(action="case_close", case_id=ua_case.pk).detail["by_decision"] is True
