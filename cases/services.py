@@ -403,7 +403,8 @@ def _pending_clocks(case: Case) -> list[str]:
     return list(dict.fromkeys(d.rule.name for d in rows))
 
 
-def _change_record(*, case: Case, user, kind: str, reason: str = "", fields=(), outcome: str = "", at=None) -> CaseChange:
+def _change_record(*, case: Case, user, kind: str, reason: str = "", fields=(), outcome: str = "",
+                   at=None) -> CaseChange:
     return CaseChange.objects.create(case=case, kind=kind, fields=list(fields), outcome=outcome,
                                      reason=(reason or "").strip(), by=user, at=at or timezone.now())
 
