@@ -69,7 +69,7 @@ def case_list(request):
     return render(request, "cases/case_list.html", {
         "cases": rows, "next_cursor": next_cursor, "urgent": filters.urgent, "filters": filters,
         "filter_query": _list_query(filters), "tabs": tabs, "kinds": Kind.choices,
-        "can_file": schools_for_intake(request.user).exists(),
+        "can_file": schools_for_intake(request.user).exists() or agencies_for_intake(request.user).exists(),
     })
 
 
