@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.lifecycle import refuse_if_closed
 from cases.models import Case
 from config import limits
 from config.errors import InputError
@@ -106,6 +107,7 @@ def document_upload(*, user, case: Case, data: bytes, title: str = "", descripti
     Anyone who may read the case and whose agency holds it (its school's team, an agency it is
     shared with): the document is their agency's, and only that agency may remove it.
     """
+    refuse_if_closed(case)
     agency = selectors.acting_agency(user, case)
     if agency is None:
         raise InputError({"__all__": [_("Your agency does not hold this case: you cannot add documents.")]})
@@ -216,7 +218,11 @@ def _url_error(url: str) -> str | None:
 @transaction.atomic
 def takedown_request(*, user, case: Case, platform: str, content_url: str, platform_reference: str = "",
                      requested_at: dt.datetime | None = None) -> TakedownRequest:
-    """Record that the user's agency asked a platform to take content down (cyberbullying)."""
+    """Record that the user's agency asked a platform to take content down (cyberbullying).
+
+    A new request needs an open case; the status of one already sent may still be updated
+    (``takedown_update``) after closing: the platform answers when it answers."""
+    refuse_if_closed(case)
     agency = selectors.acting_agency(user, case)
     now = timezone.now()
     requested_at = requested_at or now

@@ -23,6 +23,7 @@ from config import limits
 from config.errors import InputError
 from directory.models import HelpOrganisation
 from agencies.models import AgencyKind
+from cases.lifecycle import refuse_if_closed
 from cases.models import CaseAccess
 from cases.services import case_share_with_agency
 from notifications.services.clocks import deadlines_satisfy, deadlines_start, responsible_agencies
@@ -181,6 +182,7 @@ def _share_with_responsible(case, deadline, *, by) -> None:
 @transaction.atomic
 def action_record(*, user, case, kind: str, values: dict, occurred_at=None, strict_keys: bool = False) -> Action:
     """Record an action of the user's agency on the case; meets or starts its clocks."""
+    refuse_if_closed(case)
     allowed = recordable_kinds(user, case)
     spec = registry.REGISTRY.get(kind)
     if spec is None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from casework import assignment_selectors as selectors
 from cases import permissions
+from cases.lifecycle import refuse_if_closed
 from cases.models import Case, CaseAccess
 from config.errors import InputError
 from notifications import messages
@@ -31,6 +32,7 @@ def _not_an_officer() -> str:
 def case_assign(*, user, case: Case, agency: Agency | None, assignee) -> CaseAccess:
     """Make ``assignee`` the one who holds ``case`` in ``agency`` (None: nobody); returns the
     agency's access row. Giving the case to whoever holds it already changes nothing."""
+    refuse_if_closed(case)
     # The row is locked: two officers taking the same case at once, one of them gets it.
     row = (CaseAccess.objects.select_for_update().filter(case_id=case.pk, group_id=agency.case_group_id).first()
            if agency is not None else None)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from casework.action_selectors import child_parties, holding_agencies, may_record_first_account
 from casework.models import FirstAccount, FirstAccountAddendum
+from cases.lifecycle import refuse_if_closed
 from config import limits
 from config.errors import InputError
 from privacy.audit import audit_record
@@ -34,6 +35,7 @@ def _time(value):
 @transaction.atomic
 def first_account_record(*, user, case, party_id, place: str, present: str, words: str,
                          spoken_at=None) -> FirstAccount:
+    refuse_if_closed(case)
     errors = {}
     if not may_record_first_account(user, case):
         raise InputError({"__all__": [_("Only someone who may see the parties' identities records the "
@@ -77,7 +79,8 @@ def first_account_record(*, user, case, party_id, place: str, present: str, word
 @transaction.atomic
 def first_account_addendum_add(*, user, account: FirstAccount, text: str) -> FirstAccountAddendum:
     """Append to the account (what the child added later, a correction of a slip): the account
-    itself is never edited."""
+    itself is never edited. What the child adds later is new work: the case must be open."""
+    refuse_if_closed(account.case)
     if not may_record_first_account(user, account.case):
         raise InputError({"__all__": [_("Only someone who may see the parties' identities adds to the "
                                         "child's account.")]})

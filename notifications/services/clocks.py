@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
+from cases.lifecycle import refuse_if_closed
 from cases.models import Case
 from cases.overdue import case_overdue_set
 from config.errors import InputError
@@ -169,6 +170,7 @@ def deadlines_satisfy(*, case: Case, event: str, at: dt.datetime, by=None, subje
 @transaction.atomic
 def case_event_record(*, user, case: Case, event: str, at: dt.datetime | None = None) -> None:
     """Record a fact that starts or satisfies clocks (placement, media statement, forensics)."""
+    refuse_if_closed(case)  # a closed case takes no new event (cases.lifecycle)
     now = timezone.now()
     at = at or now
     if event not in RECORDABLE_EVENTS:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership
 from agencies.numbering import next_number
+from cases.lifecycle import refuse_if_closed
 from cases.models import Case, Party
 from cases.services import PartyInput, case_share_with_agency, party_add
 from cases.vocabulary import PartyRole
@@ -101,6 +102,7 @@ def notice_send(*, user, case: Case, channel: str, sent_at: dt.datetime | None =
     in the case names them (``new_representative``, representing the minor ``represents``):
     they are added as a legal representative in the same transaction.
     """
+    refuse_if_closed(case)  # a closed case takes no new notice (cases.lifecycle)
     sent_at = sent_at or timezone.now()
     options = selectors.notice_options(user, case)
     errors = _notice_errors(options=options, case=case, channel=channel, sent_at=sent_at, to_agency=to_agency,

@@ -177,7 +177,7 @@ def test_a_111_case_through_the_agencies_to_its_closing(live_server, new_page, s
     items = intake.locator("#support tr.plan-item")
     assert items.count() == 2
     psychologist = PlanItem.objects.get(measure="psychologist")
-    intake.locator(f"#item-{psychologist.pk} form.plan-done-form button:has-text('Done')").click()
+    intake.locator(f"#item-{psychologist.pk}-actions form.plan-done-form button:has-text('Done')").click()
     intake.wait_for_url(re.compile(r".*#support$"))
     assert intake.locator("#support tr.plan-item.done").count() == 1
     assert intake.locator("#support tr.plan-item:not(.done)").count() == 1
