@@ -324,6 +324,8 @@ def _submission_claim(*, user, key: str, digest: str) -> Case | None:
 def _start_clocks(case: Case) -> None:
     """Open the case's statutory clocks in this transaction (UA II.2, KZ §25: from receipt)."""
     deadlines_start(case=case, event="case_received", at=case.received_at)
+    if not case.intake_agency.is_school:  # KZ §18.2, §18.3: the intake agency tells the others
+        deadlines_start(case=case, event="agency_intake", at=case.received_at)
 
 
 @transaction.atomic

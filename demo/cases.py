@@ -471,6 +471,13 @@ def _agency_intake(story: Story) -> list[tuple[Case, str]]:
     case_link_school(user=officer, case=linked, school=Agency.objects.get(code="kz-school-1"))
     closed = open_case(3 * DAY, "Көршісі отбасындағы жанжал туралы хабарлады; полицияға берілді.",
                        "Смағұлова", "Аружан")
+    # KZ §18.2, §18.3, §26.1: the centre told the police, the ombudsmen and the committee at once,
+    # which met its intake clocks; a case is closed only once its clocks are met.
+    from notifications.services.notices import notice_send
+
+    for code in ("kz-police", "kz-bku", "kz-bkou", "kz-bkkk"):
+        notice_send(user=officer, case=closed, channel="phone", to_agency=Agency.objects.get(code=code),
+                    sent_at=closed.received_at + 20 * MIN)
     case_close(user=officer, case=closed, outcome="referred_law_enforcement",
                reason="Іс полицияның қарауына берілді, 111 орталығының әрекеті аяқталды.")
     return [(linked, "opened by the 111 centre, then linked to school 1 (its clocks start at the link)"),

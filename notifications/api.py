@@ -56,7 +56,7 @@ class AgencyKindField(serializers.ChoiceField):
 
 
 class ResponsibleSerializer(serializers.Serializer):
-    agency_kind = AgencyKindField(source="rule.responsible_agency_kind")
+    agency_kind = AgencyKindField(source="responsible_agency_kind")
     role = StaffRoleField(source="rule.responsible_role")
 
 

@@ -34,6 +34,9 @@ class StartEvent(models.TextChoices):
     # Support plans (KZ §39–§41, UA IV.3): an item with a due date, a plan with a review date.
     PLAN_ITEM_ADDED = "plan_item_added", _("Support plan item added")
     PLAN_REVIEW_SCHEDULED = "plan_review_scheduled", _("Support plan review scheduled")
+    # KZ §18, §20: a case an agency (not a school) received itself, e.g. the 111 centre or the
+    # police; its clocks run for that agency (Deadline.responsible_agency).
+    AGENCY_INTAKE = "agency_intake", _("Case received by an agency other than a school")
 
 
 class SatisfyEvent(models.TextChoices):
@@ -225,8 +228,10 @@ class Deadline(models.Model):
     # Free-form key of the starting object, e.g. a meeting id, for rules started more than once.
     subject = models.CharField(max_length=64, blank=True, default="")
     # Who answers for this one clock when it is not the rule's agency kind and role: a support
-    # plan item's owner agency and owner person (support.clocks). Reminders go to the person,
-    # the breach up the ladder from that agency (notifications.services.sweep).
+    # plan item's owner agency and owner person (support.clocks), a case's intake agency for the
+    # clocks its intake starts (KZ §18.2, §18.3). Reminders go to the person, else the agency's
+    # people of the rule's role; the breach climbs from that agency (notifications.services.sweep);
+    # only notices from that agency meet the clock (services.clocks._counts_for).
     responsible_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="+")
     responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -249,6 +254,11 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.rule.code} for case {self.case_id}"
+
+    @property
+    def responsible_agency_kind(self) -> str:
+        """The kind of agency that answers for this clock: its own agency's, else the rule's."""
+        return self.responsible_agency.kind if self.responsible_agency_id else self.rule.responsible_agency_kind
 
 
 class EscalationKind(models.TextChoices):

@@ -118,6 +118,39 @@ RULES = [
         start_event="forensic_ordered", anchor="start_event", satisfy_event="forensic_result",
         clock="elapsed", duration_minutes=3 * 24 * HOUR, responsible_agency_kind="forensic",
         responsible_role="officer", reminder_points=REMINDERS, escalation_ladder=KZ_LADDER),
+    # A case an agency received itself (not a school: cases.intake.INTAKE_AGENCY_KINDS). The
+    # clock runs for that intake agency (Deadline.responsible_agency, set by deadlines_start);
+    # the rule's agency kind is only its default, the 111 centre. A target of the intake agency's
+    # own kind counts as met: the police need not notify themselves, nor 111 itself.
+    # KZ §18.2: the detecting bodies (guardianship, education, health, social protection, the
+    # commission, mobile groups) "ішкі істер органдарына, 111 байланыс орталығына хабарлауға";
+    # §20.2: 111 "жауапты мемлекеттік органдармен ... байланыс орнатады және алынған ақпаратты
+    # жеткізеді"; §19.2: the police tell 111; §26.1: the police are told "дереу" — immediately,
+    # no number: the hour is the protocol's, as for kz.police_notice.
+    dict(code="kz.intake_police_notice", jurisdiction="KZ", source="KZ §18.2, §20.2, §26.1", names=_names(
+        "Intake agency: notify the police and the 111 contact centre",
+        "Қабылдаған орган: полицияны және 111 байланыс орталығын хабардар ету",
+        "Принявший орган: уведомить полицию и контакт-центр 111",
+        "Орган, що прийняв: повідомити поліцію та контакт-центр 111"),
+        start_event="agency_intake", anchor="case_received", satisfy_event="notice_sent",
+        target_agency_kinds=["police", "contact_centre_111"], clock="elapsed", duration_minutes=1 * HOUR,
+        legal_term="immediately", responsible_agency_kind="contact_centre_111", responsible_role="officer",
+        reminder_points=REMINDERS, escalation_ladder=KZ_LADDER),
+    # KZ §18.3: "БҚУ, БҚӨУ, ... БҚҚК орын алған оқиға туралы ақпаратты жіберуге" — send the national
+    # and regional ombudsmen and the child-rights committee the information; §26.1: the ombudsmen
+    # are told "дереу" (immediately); §25: the committee within the hour by a rapid channel.
+    dict(code="kz.intake_ombudsman_notice", jurisdiction="KZ", source="KZ §18.3, §25, §26.1", names=_names(
+        "Intake agency: inform the ombudsmen and the child-rights committee",
+        "Қабылдаған орган: уәкілдерді және бала құқықтарын қорғау комитетін хабардар ету",
+        "Принявший орган: проинформировать уполномоченных и комитет по охране прав детей",
+        "Орган, що прийняв: поінформувати уповноважених та комітет з охорони прав дітей"),
+        start_event="agency_intake", anchor="case_received", satisfy_event="notice_sent",
+        target_agency_kinds=["national_ombudsman", "regional_ombudsman", "child_rights_committee"],
+        clock="elapsed", duration_minutes=1 * HOUR, legal_term="immediately",
+        responsible_agency_kind="contact_centre_111", responsible_role="officer",
+        reminder_points=REMINDERS, escalation_ladder=KZ_LADDER),
+    # UA: the procedure (UA I–V) binds the school only; it sets no term for the police, the
+    # children's service or the centre of social services that receive a report, so no UA rule.
     _notice("ua.police_notice", "UA", 24 * HOUR, ["police"], "UA II.2", _names(
         "Notify the National Police unit", "Ұлттық полиция бөлімшесін хабардар ету",
         "Уведомить подразделение Национальной полиции", "Повідомити підрозділ Національної поліції"),
@@ -220,6 +253,12 @@ NOTICE_ROUTES = [
     # parents or relatives; §19.2: the police tell 111 when parents need checking or help.
     *_routes("KZ", "police", ["guardianship", "mobile_group"], "KZ §19.5"),
     *_routes("KZ", "police", ["contact_centre_111"], "KZ §19.2"),
+    # KZ §26.1: the ombudsmen are told immediately of every fact, whoever received it; §25: the
+    # committee within the hour. A case the police or 111 opened meets kz.intake_ombudsman_notice.
+    *[route for sender in ("police", "contact_centre_111") for route in (
+        *_routes("KZ", sender, ["national_ombudsman", "regional_ombudsman"], "KZ §26.1"),
+        *_routes("KZ", sender, ["child_rights_committee"], "KZ §25"),
+    )],
     # KZ §20.2: the 111 centre contacts the responsible bodies and passes the information on.
     *_routes("KZ", "contact_centre_111", ["police", "guardianship", "education_authority", "health",
                                           "social_protection", "minors_commission", "mobile_group",

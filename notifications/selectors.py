@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from agencies.models import Agency, AgencyKind, Membership, StaffRole
+from agencies.people import display_name
 from cases import keyset, permissions
 from cases.models import Case, Party
 from cases.selectors import case_get_for_user
@@ -35,7 +36,8 @@ def rule_names(codes) -> dict[str, str]:
 
 def case_deadlines(case: Case) -> list[Deadline]:
     """The case's deadlines with their rule and party, soonest first."""
-    return list(case.deadlines.select_related("rule", "party").order_by("due_at", "rule__code", "pk"))
+    return list(case.deadlines.select_related("rule", "party", "responsible_agency", "responsible_user")
+                .order_by("due_at", "rule__code", "pk"))
 
 
 def case_notices(case: Case):
@@ -123,13 +125,15 @@ def recordable_events(case: Case) -> list[str]:
 
 @dataclass
 class Responsible:
-    """Who answers for a deadline, for display: agency names (or the kind) and the role."""
+    """Who answers for a deadline, for display: agency names (or the kind) and the role, or the
+    owner person where the clock names one (a support plan item's owner)."""
 
     agency_kind: str
     agency_kind_label: str
     role: str
     role_label: str
     agencies: list[str] = field(default_factory=list)
+    person: str = ""
 
 
 def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Responsible]:
@@ -142,7 +146,8 @@ def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Res
     by_kind: dict[str, list[Agency]] = {}
     for agency in Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind__in=kinds).order_by("name"):
         by_kind.setdefault(agency.kind, []).append(agency)
-    # A support plan item's clock names its owner agency (support.clocks).
+    # A support plan item's clock names its owner agency (support.clocks), an intake clock its
+    # intake agency (services.clocks.deadlines_start).
     owners = {a.pk: a for a in Agency.objects.filter(pk__in={d.responsible_agency_id for d in deadlines} - {None})}
     result = {}
     for deadline in deadlines:
@@ -155,11 +160,13 @@ def deadline_responsible(case: Case, deadlines: list[Deadline]) -> dict[int, Res
             candidates = by_kind.get(rule.responsible_agency_kind, [])
             regional = [a for a in candidates if a.region_id in (case.home_agency.region_id, None)]
             agencies = regional or candidates
+        # The clock's own agency's kind, not the rule's default (an intake clock of the police).
+        kind = agencies[0].kind if deadline.responsible_agency_id in owners else rule.responsible_agency_kind
         result[deadline.pk] = Responsible(
-            agency_kind=rule.responsible_agency_kind,
-            agency_kind_label=AgencyKind(rule.responsible_agency_kind).label,
+            agency_kind=kind, agency_kind_label=AgencyKind(kind).label,
             role=rule.responsible_role, role_label=StaffRole(rule.responsible_role).label,
             agencies=[a.name for a in agencies],
+            person=display_name(deadline.responsible_user) if deadline.responsible_user_id else "",
         )
     return result
 

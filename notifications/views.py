@@ -44,15 +44,16 @@ def case_clocks_context(user, case, *, with_identity: bool, notice_form=None, ev
     deadlines = selectors.case_deadlines(case)
     responsible = selectors.deadline_responsible(case, deadlines)
     may_waive_any = selectors.user_is_head_somewhere(user)
-    # Within one case, who may waive depends only on the responsible agency kind: ask once per kind.
-    may_waive_by_kind: dict[str, bool] = {}
+    # Within one case, who may waive depends only on the responsible agency kind and the clock's
+    # own responsible agency (a plan item's owner, an intake agency): ask once per pair.
+    may_waive_by_kind: dict[tuple, bool] = {}
     waive_forms = waive_forms or {}
     deadline_rows = []
     for deadline in deadlines:
         is_open = deadline.state in OPEN_STATES
         form = waive_forms.get(deadline.pk)
         if form is None and is_open and may_waive_any:
-            kind = deadline.rule.responsible_agency_kind
+            kind = (deadline.rule.responsible_agency_kind, deadline.responsible_agency_id)
             if kind not in may_waive_by_kind:
                 may_waive_by_kind[kind] = clocks.can_waive(user, deadline)
             if may_waive_by_kind[kind]:

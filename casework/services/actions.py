@@ -22,11 +22,8 @@ from casework.models import Action, ActionKind, ActionRevision
 from config import limits
 from config.errors import InputError
 from directory.models import HelpOrganisation
-from agencies.models import AgencyKind
 from cases.lifecycle import refuse_if_closed
-from cases.models import CaseAccess
-from cases.services import case_share_with_agency
-from notifications.services.clocks import deadlines_satisfy, deadlines_start, responsible_agencies
+from notifications.services.clocks import deadlines_satisfy, deadlines_start
 from privacy.audit import audit_record
 from privacy.models import AuditAction
 
@@ -161,22 +158,12 @@ def _parse_time(value):
 
 def _clocks(kind: registry.Kind, *, case, at, by) -> int:
     if kind.starts:
-        for deadline in deadlines_start(case=case, event=kind.starts, at=at):
-            _share_with_responsible(case, deadline, by=by)
+        # The clock start gives the case to the agency that answers for it (the commission after
+        # an urgent placement, KZ §44, §45; the forensic body, KZ §26.6, §26.7).
+        deadlines_start(case=case, event=kind.starts, at=at, by=by)
     if kind.satisfies:
         return deadlines_satisfy(case=case, event=kind.satisfies, at=at, by=by)
     return 0
-
-
-def _share_with_responsible(case, deadline, *, by) -> None:
-    """The agency that answers for a clock an action started must see the case to meet it: the
-    commission on minors' affairs after an urgent placement (KZ §44, §45), the forensic body
-    after the police ordered an examination (KZ §26.6, §26.7)."""
-    for agency in responsible_agencies(deadline):
-        if agency.kind == AgencyKind.SCHOOL:
-            continue
-        if not CaseAccess.objects.filter(case_id=case.pk, group_id=agency.case_group_id).exists():
-            case_share_with_agency(case=case, agency=agency, by=by)
 
 
 @transaction.atomic

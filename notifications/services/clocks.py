@@ -19,9 +19,10 @@ from cases.models import Case
 from cases.overdue import case_overdue_set
 from config.errors import InputError
 from notifications.calendar import WorkingCalendar, due_at_for
+from cases.models import CaseAccess
 from notifications.models import (
     MINOR_PARTY_ROLES, OPEN_STATES, RECORDABLE_EVENTS, Anchor, CalendarOverride, ClockKind, Deadline, DeadlineRule,
-    DeadlineState, Notice, SatisfyEvent,
+    DeadlineState, Notice, SatisfyEvent, StartEvent,
 )
 from privacy.audit import audit_record
 from privacy.models import AuditAction
@@ -42,13 +43,15 @@ def next_check(deadline: Deadline, now: dt.datetime) -> dt.datetime:
 
 def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
                     anchor_at: dt.datetime | None = None, subject: str = "",
-                    responsible_kind: str = "") -> list[Deadline]:
+                    responsible_kind: str = "", by=None) -> list[Deadline]:
     """Create the deadlines a starting event opens (idempotent: unique per case, rule, party).
 
     A case an agency opened has no school yet: the clocks a school answers for wait until it
     is linked to one, and then run from ``case.school_linked_at``, when the school received
     the report (UA II.2, KZ §25: from receipt). ``responsible_kind`` starts only the rules
-    that agency kind answers for (the school's, on linking).
+    that agency kind answers for (the school's, on linking). The clocks of an agency's own
+    intake (KZ §18.2, §18.3) run for that intake agency. Every agency that answers for a new
+    clock is given the case (``_share_with_responsible``), whichever path started it.
     """
     # Work in UTC: arithmetic on datetimes aware in a local zone is wall-clock arithmetic
     # (reminder times across a daylight-saving change would be an hour off).
@@ -61,6 +64,9 @@ def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
     calendar = WorkingCalendar(case.jurisdiction)
     minors = None
     rows = []
+    # KZ §18: the agency that received the report answers for telling the others.
+    intake_agency = case.intake_agency if event == StartEvent.AGENCY_INTAKE and not case.intake_agency.is_school \
+        else None
     for rule in rules:
         by_school = rule.responsible_agency_kind == AgencyKind.SCHOOL
         if by_school and not case.school_id:
@@ -79,13 +85,36 @@ def deadlines_start(*, case: Case, event: str, at: dt.datetime | None = None,
             parties = [None]
         for party in parties:
             deadline = Deadline(case=case, rule=rule, party=party, started_at=started, anchor_at=anchor,
-                                due_at=due, subject=subject)
+                                due_at=due, subject=subject, responsible_agency=intake_agency)
             deadline.next_check_at = next_check(deadline, timezone.now())
             rows.append(deadline)
     Deadline.objects.bulk_create(rows, ignore_conflicts=True)
+    _share_with_responsible(case, rows, by=by)
     # Notices recorded before the event (e.g. before a late "needs placement" flag) still count.
     deadlines_satisfy_from_history(case=case)
     return rows
+
+
+def _share_with_responsible(case: Case, deadlines: list[Deadline], *, by=None) -> None:
+    """The agency that answers for a clock must be able to open the case to meet it, and its
+    officers must be able to open what its reminders and breaches link to: the commission on
+    minors' affairs once placement is flagged or urgently made (KZ §44, §45), the forensic body
+    once an examination is ordered (KZ §26.6, §26.7), the ministry for a high-profile case
+    (KZ §32). A school's own clocks need nothing: the case is its own."""
+    # Imported here: cases.services starts clocks through this module, so a module-level
+    # import would be circular; sharing stays defined once, in cases.services.
+    from cases.services import case_share_with_agency
+
+    seen = set()
+    for deadline in deadlines:
+        if deadline.rule.responsible_agency_kind == AgencyKind.SCHOOL and not deadline.responsible_agency_id:
+            continue
+        for agency in responsible_agencies(deadline):
+            if agency.pk in seen or agency.kind == AgencyKind.SCHOOL:
+                continue
+            seen.add(agency.pk)
+            if not CaseAccess.objects.filter(case_id=case.pk, group_id=agency.case_group_id).exists():
+                case_share_with_agency(case=case, agency=agency, by=by)
 
 
 # --- Satisfying clocks ---------------------------------------------------------------------
@@ -109,24 +138,34 @@ def _meet(deadline: Deadline, at: dt.datetime, *, by=None) -> None:
         case_overdue_refresh(deadline.case_id)
 
 
-def _counts_for(rule: DeadlineRule, notice: Notice) -> bool:
-    """Whether a notice can meet a rule at all: sent by the agency kind that answers for the
-    rule (a school's notice to the guardianship authority is KZ §21, not the police's §19.5),
+def _counts_for(deadline: Deadline, notice: Notice) -> bool:
+    """Whether a notice can meet a deadline at all: sent by the agency that answers for it (the
+    clock's own responsible agency, e.g. the intake agency under KZ §18.2, else the rule's agency
+    kind: a school's notice to the guardianship authority is KZ §21, not the police's §19.5),
     and by a channel the rule accepts (KZ §25: a rapid channel, not paper)."""
+    rule = deadline.rule
     if rule.allowed_channels and notice.channel not in rule.allowed_channels:
         return False
-    return notice.from_agency_id is None or notice.from_agency.kind == rule.responsible_agency_kind
+    if notice.from_agency_id is None:
+        return True
+    if deadline.responsible_agency_id:
+        return notice.from_agency_id == deadline.responsible_agency_id
+    return notice.from_agency.kind == rule.responsible_agency_kind
 
 
 def _notice_covers(deadline: Deadline, notices: list[Notice]) -> dt.datetime | None:
     """When the notices first satisfied this deadline, or None if they don't."""
     rule = deadline.rule
-    notices = [n for n in notices if _counts_for(rule, n)]
+    notices = [n for n in notices if _counts_for(deadline, n)]
     if rule.satisfy_event == SatisfyEvent.PARENT_NOTICE_SENT:
         times = [n.sent_at for n in notices if n.to_party_id and n.to_party.represents_id == deadline.party_id
                  and not n.to_party.is_alleged_perpetrator]
         return min(times) if times else None
     first_by_kind = {}
+    if deadline.responsible_agency_id:
+        # KZ §18.2: an agency does not notify itself; the police who took the report already
+        # know of it, and so does 111: a target of the responsible agency's own kind is met.
+        first_by_kind[deadline.responsible_agency.kind] = deadline.started_at
     for notice in notices:
         if notice.to_agency_id:
             kind = notice.to_agency.kind
@@ -139,7 +178,7 @@ def _notice_covers(deadline: Deadline, notices: list[Notice]) -> dt.datetime | N
 def deadlines_satisfy_from_history(*, case: Case) -> None:
     """Meet every open notice deadline of the case that its recorded notices satisfy."""
     open_deadlines = list(
-        Deadline.objects.select_for_update().select_related("rule")
+        Deadline.objects.select_for_update(of=("self",)).select_related("rule", "responsible_agency")
         .filter(case=case, state__in=OPEN_STATES,
                 rule__satisfy_event__in=[SatisfyEvent.NOTICE_SENT, SatisfyEvent.PARENT_NOTICE_SENT])
     )
@@ -180,7 +219,7 @@ def case_event_record(*, user, case: Case, event: str, at: dt.datetime | None = 
     if at < case.received_at:
         raise InputError({"at": [_("The time cannot be before the report was received.")]})
     if RECORDABLE_EVENTS[event] == "start":
-        deadlines_start(case=case, event=event, at=at)
+        deadlines_start(case=case, event=event, at=at, by=user)
     else:
         deadlines_satisfy(case=case, event=event, at=at, by=user)
     audit_record(actor=user, action=AuditAction.CASE_EVENT, case_id=case.pk, detail={"event": event})

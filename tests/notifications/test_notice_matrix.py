@@ -146,7 +146,8 @@ def test_the_police_tell_guardianship_and_the_mobile_group_of_violence_by_a_pare
     client.force_login(officer)
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Record a notice" in html
-    assert offered_agencies(html) == {"kz-guardianship", "kz-mobile", "kz-111"}
+    # KZ §19.5, §19.2; and §26.1, §25: the ombudsmen and the committee, told of every fact.
+    assert offered_agencies(html) == {"kz-guardianship", "kz-mobile", "kz-111", "kz-bku", "kz-bkou", "kz-bkkk"}
     assert "Record an event" not in html
 
     response = client.post(reverse("notifications:notice_new", args=[case.pk]),

@@ -45,6 +45,12 @@ SHIPPED = {
     "kz.police_family_violence_notice": ("elapsed", 1 * HOUR, "police_notified_of_family_violence",
                                          "start_event", "notice_sent", ["guardianship", "mobile_group"], False,
                                          "KZ §19.5"),
+    # KZ §18.2, §18.3: a case an agency (not a school) received; the intake agency notifies.
+    "kz.intake_police_notice": ("elapsed", 1 * HOUR, "agency_intake", "case_received", "notice_sent",
+                                ["police", "contact_centre_111"], False, "KZ §18.2, §20.2, §26.1"),
+    "kz.intake_ombudsman_notice": ("elapsed", 1 * HOUR, "agency_intake", "case_received", "notice_sent",
+                                   ["national_ombudsman", "regional_ombudsman", "child_rights_committee"], False,
+                                   "KZ §18.3, §25, §26.1"),
     # KZ §45: 12 hours from the moment the information was received, once the case needs placement.
     "kz.placement_decision": ("elapsed", 12 * HOUR, "placement_flagged", "case_received",
                               "placement_decided", [], False, "KZ §45"),
@@ -72,7 +78,7 @@ SHIPPED = {
 # What the law itself says of the term: "immediately" (KZ "дереу") or nothing at all leaves
 # the duration to the protocol; the rest state their term.
 IMMEDIATELY = {"kz.police_notice", "kz.ombudsman_notice", "kz.authorities_notice",
-               "kz.police_family_violence_notice"}
+               "kz.police_family_violence_notice", "kz.intake_police_notice", "kz.intake_ombudsman_notice"}
 NO_TERM_IN_LAW = {"kz.minors_commission_notice", "ua.children_service_notice", "ua.social_centre_notice"}
 
 
@@ -80,9 +86,9 @@ NO_TERM_IN_LAW = {"kz.minors_commission_notice", "ua.children_service_notice", "
 PLAN_RULES = {"kz.support_item", "ua.support_item", "kz.support_review", "ua.support_review"}
 
 
-def test_exactly_the_seventeen_shipped_rules_exist():
+def test_exactly_the_nineteen_shipped_rules_exist():
     assert set(DeadlineRule.objects.values_list("code", flat=True)) == set(SHIPPED) | PLAN_RULES
-    assert len(SHIPPED) == 17
+    assert len(SHIPPED) == 19
 
 
 @pytest.mark.parametrize("code", sorted(SHIPPED), ids=sorted(SHIPPED))
