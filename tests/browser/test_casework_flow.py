@@ -87,13 +87,14 @@ def test_a_111_case_through_the_agencies_to_its_closing(live_server, new_page, s
     screenshot(intake, "casework-1-intake")
 
     # 2. The 111 centre notifies the police, the guardianship authority and the commission
-    # (KZ §20.2): each notice is swapped into the page by htmx.
-    for code in ["kz-police", "kz-guardianship", "kz-kikkk"]:
+    # (KZ §20.2), and informs the ombudsmen and the committee (KZ §18.3, §26.1), which meets its
+    # two intake clocks: each notice is swapped into the page by htmx.
+    for code in ["kz-police", "kz-guardianship", "kz-kikkk", "kz-bku", "kz-bkou", "kz-bkkk"]:
         intake.select_option("#id_notice_recipient", f"agency:{agencies[code].pk}")
         intake.select_option("#id_notice_channel", "phone")
         intake.click("form.clock-form >> text=Record the notice")
         intake.wait_for_selector(f"#notices tr:has-text('{agencies[code].name}')")
-    assert case.notices.count() == 3
+    assert case.notices.count() == 6
     screenshot(intake, "casework-2-notices")
 
     # 3. The police officer opens the case from the list and registers it.
@@ -186,7 +187,7 @@ def test_a_111_case_through_the_agencies_to_its_closing(live_server, new_page, s
     screenshot(intake, "casework-6-support-plan")
 
     # 7. The 111 case worker closes the case. The statutory clocks are all met by now: the
-    # 111 centre's notices (KZ §20.2) and the commission's placement decision (KZ §45). The
+    # 111 centre's notices (KZ §18.2, §18.3, §20.2) and the commission's placement decision (KZ §45). The
     # support plan's own dates do not hold the case open: the child's support goes on.
     statutory = {d.rule.code: d.state for d in Deadline.objects.filter(case=case).select_related("rule")}
     assert statutory["kz.placement_decision"] == DeadlineState.MET
