@@ -30,7 +30,6 @@ from cases.models import Case
 from cases.services import PartyInput, case_register
 from conftest import make_parties
 from notifications.models import Deadline, Notice
-from notifications.services.clocks import case_event_record
 from notifications.services.notices import notice_send
 from privacy.models import AuditEvent
 
@@ -141,8 +140,9 @@ def cases(demo, persona, file_case):
             kinds=["violence"], parties=[*make_parties(), PartyInput(role="reporter", family_name="Серікова",
                                                                       given_name="Гүлнар", is_minor=False)]),
     }
-    # A clock on the 111 case too (its school's wait for a school): KZ §45, the 12-hour placement decision.
-    case_event_record(user=persona("kz-111"), case=cases["kz111"], event="placement_flagged")
+    # The 111 case has clocks of its own (its school's wait for a school): the intake agency's
+    # notices (KZ §18.2, §18.3). A flagged placement would give the case to the commission (KZ §45).
+    assert Deadline.objects.filter(case=cases["kz111"]).exists()
     return cases
 
 
