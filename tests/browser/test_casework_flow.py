@@ -52,7 +52,7 @@ def record_action(page, case_url, kind, fields):
 def test_a_111_case_through_the_agencies_to_its_closing(live_server, new_page, screenshot):
     base = live_server.url
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[
-        "kz-111", "kz-police", "kz-guardianship", "kz-kikkk"])}
+        "kz-111", "kz-police", "kz-guardianship", "kz-kikkk", "kz-bku", "kz-bkou", "kz-bkkk"])}
 
     # 1. The 111 centre files the report itself: its own agency, no school yet, a named victim.
     intake = new_page()
