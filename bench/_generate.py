@@ -75,7 +75,7 @@ class Generator:
                           s %% %s = 0 AS is_urgent,
                           CASE WHEN s %% %s = 1 THEN 'closed' ELSE 'open' END AS status,
                           s %% 10 = 8 AS is_overdue,
-                          -- The case's kinds (KINDS below): a quarter cyberbullying, 2% domestic violence.
+                          -- The case's kinds (KINDS below): a quarter cyberbullying, one in 50 domestic violence.
                           CASE WHEN s %% 50 = 7 THEN 3 WHEN s %% 4 = 1 THEN 1 WHEN s %% 4 = 2 THEN 2 ELSE 0 END
                             AS kind_set
                      FROM generate_series(%s, %s) s""",

@@ -217,7 +217,7 @@ def report(info: dict, args, levels: list[dict], deep: dict, counts: dict, fill_
         f"1/{OTHER_SHARE} of that each; {TEACHER_CASES} cases filed by a class teacher are the oldest in the "
         "table. Every case: one victim, two statutory clocks (met, late, waived, breached, pending), audit "
         "events, guardian grants and access rows; 1% shared with the police, 0.5% with an invited person; "
-        f"kinds: a quarter cyberbullying, 2% domestic violence; kz-coordinator-2 holds every {ASSIGNED_EVERY}th. "
+        f"kinds: a quarter cyberbullying, one in 50 domestic violence; kz-coordinator-2 holds every {ASSIGNED_EVERY}th. "
         f"At {large['level']:,}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + ". "
         "Generation: " + ", ".join(f"{lvl:,} in {s:.0f} s" for lvl, s in fill_s.items()) + ".",
         "",
