@@ -46,7 +46,8 @@ RUN useradd --system --create-home --uid 10001 --user-group app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app
-RUN mkdir -p /app/var && chown app:app /app/var
+# var/evidence exists owned by the app user, so a volume mounted there starts writable.
+RUN mkdir -p /app/var/evidence && chown -R app:app /app/var
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
