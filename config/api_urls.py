@@ -36,6 +36,9 @@ v1 = [
     path("", include("evidence.api_urls")),
     path("", include("support.api_urls")),
     path("", include("directory.api_urls")),
+    path("", include("oversight.api_urls")),
+    path("", include("tipline.api_urls")),
+    path("", include("accounts.api_urls")),
 ]
 
 urlpatterns = [

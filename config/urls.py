@@ -20,5 +20,8 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("directory.urls")),
     path("", include("notifications.urls")),
+    path("", include("oversight.urls")),
+    path("", include("tipline.urls")),
+    path("", include("accounts.urls")),
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
 ]
