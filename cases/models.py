@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, Jurisdiction
-from cases.vocabulary import CaseChangeKind, CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place
+from cases.vocabulary import CaseChangeKind, CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place, Sex
 from cases.warning_signs import Checklist
 from privacy.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
@@ -145,6 +145,7 @@ class Party(models.Model):
     given_name = EncryptedCharField(_("given name"))
     patronymic = EncryptedCharField(_("patronymic"), blank=True)
     birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    sex = EncryptedCharField(_("sex"), blank=True, choices=Sex.choices)  # "" when not stated
     identity_number = EncryptedCharField(_("identity number"), blank=True)
     identity_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     class_name = EncryptedCharField(_("class"), blank=True)

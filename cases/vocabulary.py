@@ -17,6 +17,14 @@ class Channel(models.TextChoices):
     WRITTEN_APPLICATION = "written_application", _("Written application")
     MEDIA_MONITORING = "media_monitoring", _("Media and social-network monitoring")
     HEALTH_SOCIAL_WORKER = "health_social_worker", _("Health or social worker")
+    # SPEC R8 (KZ §10): a pupil's or parent's report through the school's public page (tipline app)
+    ONLINE_ANONYMOUS = "online_anonymous", _("Anonymous online report")
+
+
+class Sex(models.TextChoices):
+    # Counted only in aggregates (oversight dashboards); encrypted on the party like the rest.
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
 
 
 class Kind(models.TextChoices):
