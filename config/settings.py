@@ -265,6 +265,8 @@ COMMISSION_OPEN_GRACE_MINUTES = env.int("COMMISSION_OPEN_GRACE_MINUTES", default
 # Reports of one incident from several channels (SPEC §2, multi-channel dedup): a party with the same
 # identity number and incident dates at most this many days apart make a possible duplicate.
 CASE_DUPLICATE_WINDOW_DAYS = env.int("CASE_DUPLICATE_WINDOW_DAYS", default=3)
+# SPEC D4: a dashboard, export or summary count from 1 to this minus one is suppressed.
+DASHBOARD_MIN_CELL = env.int("DASHBOARD_MIN_CELL", default=5)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
