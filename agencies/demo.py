@@ -46,6 +46,68 @@ AGENCIES = {
     ],
 }
 
+# Issue #10: further regions of each country, each with a district, a couple of schools and
+# the main agencies. Every agency added here has a region (the schools and police a district).
+# jurisdiction code -> [(region, district, [(agency code, kind, name), ...]), ...]
+MORE_REGIONS = {
+    "KZ": [
+        ("Астана қаласы", "Есіл ауданы", [
+            ("kz-ast-school-1", K.SCHOOL, "№15 мектеп-гимназия"),
+            ("kz-ast-school-2", K.SCHOOL, "№48 жалпы білім беретін мектеп"),
+            ("kz-ast-police", K.POLICE, "Есіл ауданының полиция басқармасы"),
+            ("kz-ast-guardianship", K.GUARDIANSHIP, "Астана қаласының қорғаншылық және қамқоршылық органы"),
+            ("kz-ast-kikkk", K.MINORS_COMMISSION,
+             "Астана қаласының кәмелетке толмағандардың істері жөніндегі комиссиясы"),
+            ("kz-ast-bkou", K.REGIONAL_OMBUDSMAN, "Астана қаласындағы бала құқықтары жөніндегі уәкіл"),
+            ("kz-ast-akimat", K.LOCAL_EXECUTIVE, "Астана қаласының әкімдігі"),
+            ("kz-ast-education", K.EDUCATION_AUTHORITY, "Астана қаласының білім басқармасы"),
+            ("kz-ast-prosecutor", K.PROSECUTOR, "Есіл ауданының прокуратурасы"),
+            ("kz-ast-health", K.HEALTH, "№4 қалалық емхана"),
+            ("kz-ast-social", K.SOCIAL_PROTECTION, "Астана қаласының әлеуметтік қорғау басқармасы"),
+        ]),
+        ("Қарағанды облысы", "Теміртау қаласы", [
+            ("kz-krg-school-1", K.SCHOOL, "№7 жалпы білім беретін мектеп"),
+            ("kz-krg-school-2", K.SCHOOL, "№22 мектеп-лицей"),
+            ("kz-krg-police", K.POLICE, "Теміртау қалалық полиция басқармасы"),
+            ("kz-krg-guardianship", K.GUARDIANSHIP, "Теміртау қаласының қорғаншылық және қамқоршылық органы"),
+            ("kz-krg-kikkk", K.MINORS_COMMISSION,
+             "Қарағанды облысының кәмелетке толмағандардың істері жөніндегі комиссиясы"),
+            ("kz-krg-bkou", K.REGIONAL_OMBUDSMAN, "Қарағанды облысындағы бала құқықтары жөніндегі уәкіл"),
+            ("kz-krg-akimat", K.LOCAL_EXECUTIVE, "Қарағанды облысының әкімдігі"),
+            ("kz-krg-education", K.EDUCATION_AUTHORITY, "Қарағанды облысының білім басқармасы"),
+            ("kz-krg-prosecutor", K.PROSECUTOR, "Теміртау қаласының прокуратурасы"),
+            ("kz-krg-health", K.HEALTH, "Теміртау қалалық емханасы"),
+            ("kz-krg-social", K.SOCIAL_PROTECTION,
+             "Теміртау қаласының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі"),
+        ]),
+    ],
+    "UA": [
+        # The first region's own regional body (its schools and agencies are above).
+        ("Київська область", "м. Бровари", [
+            ("ua-kyiv-education", K.EDUCATION_AUTHORITY,
+             "Департамент освіти і науки Київської обласної державної адміністрації"),
+        ]),
+        ("Львівська область", "м. Львів", [
+            ("ua-lviv-school-1", K.SCHOOL, "Львівський ліцей №3"),
+            ("ua-lviv-school-2", K.SCHOOL, "Гімназія №12 м. Львова"),
+            ("ua-lviv-police", K.POLICE, "Відділ поліції №1 Львівського районного управління поліції"),
+            ("ua-lviv-children-service", K.CHILDREN_SERVICE, "Служба у справах дітей Львівської міської ради"),
+            ("ua-lviv-social-centre", K.SOCIAL_SERVICES_CENTRE, "Львівський міський центр соціальних служб"),
+            ("ua-lviv-education", K.EDUCATION_AUTHORITY,
+             "Департамент освіти і науки Львівської обласної державної адміністрації"),
+        ]),
+        ("Харківська область", "м. Харків", [
+            ("ua-kharkiv-school-1", K.SCHOOL, "Харківський ліцей №27"),
+            ("ua-kharkiv-school-2", K.SCHOOL, "Харківська гімназія №55"),
+            ("ua-kharkiv-police", K.POLICE, "Відділ поліції №2 Харківського районного управління поліції"),
+            ("ua-kharkiv-children-service", K.CHILDREN_SERVICE, "Служба у справах дітей Харківської міської ради"),
+            ("ua-kharkiv-social-centre", K.SOCIAL_SERVICES_CENTRE, "Харківський міський центр соціальних служб"),
+            ("ua-kharkiv-education", K.EDUCATION_AUTHORITY,
+             "Департамент науки і освіти Харківської обласної державної адміністрації"),
+        ]),
+    ],
+}
+
 # username -> (agency code, role)
 USERS = {
     "kz-head": ("kz-school-1", R.HEAD),
@@ -80,6 +142,10 @@ USERS = {
     "ua-children-service-head": ("ua-children-service", R.HEAD),
     "ua-social-centre": ("ua-social-centre", R.OFFICER),
     "ua-ombudsman": ("ua-education-ombudsman", R.OFFICER),
+    # Issue #10: those who see a region's figures on the oversight dashboards.
+    "kz-akimat": ("kz-akimat", R.OFFICER),
+    "kz-regional-ombudsman-2": ("kz-krg-bkou", R.OFFICER),
+    "ua-regional": ("ua-kyiv-education", R.OFFICER),
 }
 
 # username -> (given name, family name): people are shown by name, never by login.
@@ -116,6 +182,9 @@ NAMES = {
     "ua-children-service-head": ("Світлана", "Мороз"),
     "ua-social-centre": ("Юлія", "Руденко"),
     "ua-ombudsman": ("Максим", "Гончаренко"),
+    "kz-akimat": ("Ғалия", "Нұрпейісова"),
+    "kz-regional-ombudsman-2": ("Қанат", "Бейсенов"),
+    "ua-regional": ("Володимир", "Ярошенко"),
 }
 
 
@@ -138,6 +207,14 @@ def load_demo(*, password: str) -> dict:
                     district=district if kind in (K.SCHOOL, K.POLICE) else None,
                 )
                 created["agencies"] += 1
+        for region_name, district_name, agencies in MORE_REGIONS[code]:
+            region, _ = Region.objects.get_or_create(jurisdiction=jurisdiction, name=region_name)
+            district, _ = District.objects.get_or_create(region=region, name=district_name)
+            for agency_code, kind, agency_name in agencies:
+                if not Agency.objects.filter(code=agency_code).exists():
+                    agency_create(jurisdiction=jurisdiction, kind=kind, name=agency_name, code=agency_code,
+                                  region=region, district=district if kind in (K.SCHOOL, K.POLICE) else None)
+                    created["agencies"] += 1
     User = get_user_model()
     hashed = make_password(password)  # one hash for all demo users: hashing is slow by design
     for username, (agency_code, role) in USERS.items():
