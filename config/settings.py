@@ -267,6 +267,8 @@ COMMISSION_OPEN_GRACE_MINUTES = env.int("COMMISSION_OPEN_GRACE_MINUTES", default
 CASE_DUPLICATE_WINDOW_DAYS = env.int("CASE_DUPLICATE_WINDOW_DAYS", default=3)
 # SPEC D4: a dashboard, export or summary count from 1 to this minus one is suppressed.
 DASHBOARD_MIN_CELL = env.int("DASHBOARD_MIN_CELL", default=5)
+# Issue #10: how often the aggregator brings the dashboards' summary tables up to date (oversight.tasks).
+TALLY_DRAIN_INTERVAL_SECONDS = env.int("TALLY_DRAIN_INTERVAL_SECONDS", default=20)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
@@ -274,6 +276,9 @@ CELERY_BEAT_SCHEDULE = {
                        "options": {"expires": 10}},
     "seal-audit": {"task": "privacy.tasks.seal_audit", "schedule": env.float("AUDIT_SEAL_INTERVAL_SECONDS", default=5.0),
                    "options": {"expires": 30}},
+    # Issue #10: the dashboards' summary tables follow the cases within this interval.
+    "drain-tallies": {"task": "oversight.tasks.drain_tallies", "schedule": TALLY_DRAIN_INTERVAL_SECONDS,
+                      "options": {"expires": TALLY_DRAIN_INTERVAL_SECONDS}},
 }
 # The audit trail's unsealed tail (privacy.audit): verify_audit fails when its oldest
 # event is older than this, i.e. when the sealer has stopped or a transaction hangs.

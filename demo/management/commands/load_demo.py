@@ -8,6 +8,7 @@ from agencies.demo import USERS, load_demo
 from commission.demo import load_commission_demo
 from demo.cases import load_demo_cases, summary_lines
 from directory.demo import load_directory_demo
+from oversight.services import tally_drain_all
 
 DEFAULT_PASSWORD = "demo-pass-2026"
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Help directory: {directory_added} organisations added.")
         if not options["no_cases"]:
             self._cases()
+        # Issue #10: the dashboards read summary tables; bring them up to date with the demo.
+        drained = tally_drain_all()
+        if drained:
+            self.stdout.write(f"Dashboard figures updated for {drained} cases.")
         self.stdout.write(f"Demo logins (password for all: {password}): " + ", ".join(USERS))
 
     def _cases(self):
