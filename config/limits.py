@@ -17,12 +17,14 @@ REQUEST_BODY_MAX_BYTES = 1024 * 1024
 # accept a body up to the document size limit (settings.EVIDENCE_MAX_BYTES) plus room for
 # the multipart framing and the form's other fields; every other route keeps the 1 MB.
 UPLOAD_ROUTES = re.compile(r"^/(?:api/v1/)?cases/[0-9a-fA-F-]{36}/documents/(?:new/)?$")
+# Issue #11: a pupil's anonymous report and its follow-up messages carry screenshots (tipline.urls).
+UPLOAD_ROUTES_TIPLINE = re.compile(r"^/report/[A-Za-z0-9_-]{20,64}/(?:follow-up/thread/)?$")
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
 def request_body_max_bytes(path: str) -> int:
     """The largest request body the route at ``path`` accepts."""
-    if UPLOAD_ROUTES.match(path):
+    if UPLOAD_ROUTES.match(path) or UPLOAD_ROUTES_TIPLINE.match(path):
         from django.conf import settings
 
         return settings.EVIDENCE_MAX_BYTES + UPLOAD_OVERHEAD_BYTES

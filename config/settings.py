@@ -269,11 +269,19 @@ CASE_DUPLICATE_WINDOW_DAYS = env.int("CASE_DUPLICATE_WINDOW_DAYS", default=3)
 DASHBOARD_MIN_CELL = env.int("DASHBOARD_MIN_CELL", default=5)
 # Issue #10: how often the aggregator brings the dashboards' summary tables up to date (oversight.tasks).
 TALLY_DRAIN_INTERVAL_SECONDS = env.int("TALLY_DRAIN_INTERVAL_SECONDS", default=20)
+# Pupils' anonymous reports (issue #11): abuse control without tracking, counted in the cache per
+# school and per follow-up code, never per person (no IP address is kept or counted).
+TIPLINE_REPORTS_PER_SCHOOL_PER_HOUR = env.int("TIPLINE_REPORTS_PER_SCHOOL_PER_HOUR", default=30)
+TIPLINE_FAILED_FOLLOW_UPS_PER_SCHOOL_PER_HOUR = env.int("TIPLINE_FAILED_FOLLOW_UPS_PER_SCHOOL_PER_HOUR", default=30)
+TIPLINE_FAILED_FOLLOW_UPS_PER_CODE_PER_HOUR = env.int("TIPLINE_FAILED_FOLLOW_UPS_PER_CODE_PER_HOUR", default=5)
+TIPLINE_MESSAGES_PER_CODE_PER_HOUR = env.int("TIPLINE_MESSAGES_PER_CODE_PER_HOUR", default=20)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
     "deliver-outbox": {"task": "notifications.tasks.deliver_outbox", "schedule": 10.0,
                        "options": {"expires": 10}},
+    # Issue #11: "urgent report received" alerts of pupils' anonymous reports.
+    "deliver-tip-alerts": {"task": "tipline.tasks.deliver_alerts", "schedule": 10.0, "options": {"expires": 10}},
     "seal-audit": {"task": "privacy.tasks.seal_audit", "schedule": env.float("AUDIT_SEAL_INTERVAL_SECONDS", default=5.0),
                    "options": {"expires": 30}},
     # Issue #10: the dashboards' summary tables follow the cases within this interval.

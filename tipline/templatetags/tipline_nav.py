@@ -7,4 +7,8 @@ register = template.Library()
 
 @register.filter
 def sees_triage(user) -> bool:
-    return False  # set by the tipline app (issue #11)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from tipline.permissions import triage_schools
+
+    return triage_schools(user).exists()
