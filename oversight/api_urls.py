@@ -1,3 +1,11 @@
+"""API routes of the oversight dashboards (included in /api/v1/)."""
+
 from django.urls import path
 
-urlpatterns: list = []
+from oversight.api import DashboardApi, DashboardOverdueApi, DashboardScopesApi
+
+urlpatterns = [
+    path("dashboards/", DashboardApi.as_view(), name="api-dashboard"),
+    path("dashboards/scopes/", DashboardScopesApi.as_view(), name="api-dashboard-scopes"),
+    path("dashboards/overdue/", DashboardOverdueApi.as_view(), name="api-dashboard-overdue"),
+]

@@ -503,7 +503,7 @@ def overdue_for_text(delta: dt.timedelta) -> str:
     return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
 
 
-def _parse_cursor(cursor: str | None):
+def cursor_parse(cursor: str | None):
     if not cursor:
         return None
     stamp, _sep, pk = cursor.partition("_")
@@ -533,7 +533,7 @@ def overdue_list(scope: Scope, *, cursor: str | None = None, limit: int = 50) ->
     """The clocks breached and still not met in ``scope``, longest overdue first (no names, ever)."""
     limit = max(1, min(int(limit), 200))
     deadlines = _breached_in(scope)
-    after = _parse_cursor(cursor)
+    after = cursor_parse(cursor)
     if after:
         deadlines = deadlines.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], id__gt=after[1]))
     deadlines = (deadlines.select_related("rule", "responsible_agency", "case__school", "case__intake_agency")

@@ -1,12 +1,10 @@
-from django.http import Http404
 from django.urls import path
 
-
-def _placeholder(request):  # replaced by the app's views
-    raise Http404
-
+from oversight import views
 
 app_name = "oversight"
 urlpatterns = [
-    path("dashboards/", _placeholder, name="home"),
+    path("dashboards/", views.dashboard, name="home"),
+    path("dashboards/overdue/", views.overdue, name="overdue"),
+    path("dashboards/export/", views.export, name="export"),
 ]

@@ -2,9 +2,12 @@
 
 from django import template
 
+from oversight.scopes import user_sees_dashboards
+
 register = template.Library()
 
 
 @register.filter
 def sees_dashboards(user) -> bool:
-    return False  # set by the oversight app's scopes (issue #10)
+    """A national or regional office's member, or the head of an agency or school (oversight.scopes)."""
+    return user_sees_dashboards(user)
