@@ -53,6 +53,13 @@ def _fresh_throttles():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_off(settings):
+    """Accounts (issue #11 §2): in tests no role must use a second factor, so force_login and the
+    log-in form reach every page in one step as before. tests/accounts turns it on where it tests it."""
+    settings.MFA_REQUIRED_ROLES = []
+
+
 def _load_demo_world():
     """The demo world plus the shipped protocols: a transactional test (browser,
     faults) empties every table, the migrations' data included."""

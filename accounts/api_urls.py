@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from accounts.api import LogoutApi
+
+urlpatterns = [
+    path("auth/logout/", LogoutApi.as_view(), name="api-auth-logout"),
+]

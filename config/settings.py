@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -76,6 +75,10 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session passed its second factor (accounts app).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session time-outs, sessions signed out from the account page, and
+    # the second-factor gate (accounts app).
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "agencies.middleware.JurisdictionTimezoneMiddleware",
@@ -122,10 +125,39 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Passwords per NIST SP 800-63B §5.1.1.2 (accounts.validators): a minimum length, long
+# phrases allowed, a list of common and breached passwords, not the login or the name,
+# no composition rules.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.LocalBlocklistValidator"},
 ]
+
+# Second factor (issue #11 §2, accounts.permissions): who must use one. Entries: a StaffRole
+# value ("head", "commission_secretary", ...), "agency_staff" (every agency that is not a
+# school) or "ombudsman" (the ombudsman offices). Others may set one up.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES",
+                              default=["head", "agency_staff", "commission_secretary", "ombudsman"])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ChildSafe")
+# Demo only (bin/run sets it): the verification page shows the demo logins' current code.
+DEMO_HINTS = env.bool("DEMO_HINTS", default=False)
+# Sessions (NIST SP 800-63B §7.2): ended after this long without a request, and this long
+# after log-in whatever happens (accounts.middleware).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# API tokens (django-rest-knox): stored as hashes, expiring, revoked on log-out and password change.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Brute force (issue #7): AXES_FAILURE_LIMIT failed log-ins in a row for one
 # username, or from one client address, lock that username or address out of
@@ -176,8 +208,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",
+        # Refuses a session that still owes its second factor (accounts app).
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -9,19 +9,20 @@ log lines without the username or address.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from config import limits
 from privacy import crypto
@@ -103,33 +104,83 @@ class LockedOut(APIException):
     default_code = "locked_out"
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
-    """DRF's username and password, with the lengths every other input has."""
+class TokenRequestSerializer(serializers.Serializer):
+    """A username and password, with the lengths every other input has, and the second
+    factor's code for a user who has one or whose role must (issue #11 §2)."""
 
     username = serializers.CharField(label=_("Username"), write_only=True, max_length=limits.USERNAME_MAX_LENGTH)
     password = serializers.CharField(
         label=_("Password"), style={"input_type": "password"}, trim_whitespace=False, write_only=True,
         max_length=limits.PASSWORD_MAX_LENGTH,
     )
+    otp = serializers.CharField(
+        label=_("Second-factor code"), write_only=True, required=False, allow_blank=True, max_length=32,
+        help_text=_("The current code of the user's authenticator app, or a backup code: required when the "
+                    "user has a second factor or their role requires one."),
+    )
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise ValidationError({"non_field_errors": [_("Unable to log in with provided credentials.")]},
+                                  code="authorization")
+        attrs["user"] = user
+        return attrs
 
 
-class TokenObtainApi(ObtainAuthToken):
-    """A token for a username and password; throttled, and locked out after repeated failures."""
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Send it as 'Authorization: Token <token>'. Shown once."))
+    expiry = serializers.DateTimeField(help_text=_("When the token stops working."))
 
-    serializer_class = TokenRequestSerializer
+
+class TokenObtainApi(APIView):
+    """A token for a username and password (and a second-factor code when the user has one);
+    throttled, and locked out after repeated failures. Only the token's hash is stored; it
+    expires after API_TOKEN_TTL_HOURS and is revoked by POST /api/v1/auth/logout/ or a
+    password change."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
 
+    def _locked_out(self, request):
+        if getattr(request, "axes_locked_out", False):
+            exc = LockedOut(lockout_message())
+            exc.wait = settings.AXES_COOLOFF_TIME.total_seconds()
+            raise exc from None
+
+    @extend_schema(request=TokenRequestSerializer, auth=[], responses={
+        200: TokenResponseSerializer,
+        400: OpenApiResponse(description="Wrong username or password (`non_field_errors`), or the second-factor "
+                                         "code missing or wrong (`otp`)."),
+        429: OpenApiResponse(description="Too many attempts: throttled, or locked out after repeated failures "
+                                         "(see `Retry-After`)."),
+    })
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        from accounts import services
+        from accounts.permissions import has_second_factor, mfa_required
+
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         try:
             serializer.is_valid(raise_exception=True)
         except ValidationError:
             # axes marks the request it was given (DRF's, here) when it refuses or locks.
-            if getattr(request, "axes_locked_out", False):
-                exc = LockedOut(lockout_message())
-                exc.wait = settings.AXES_COOLOFF_TIME.total_seconds()
-                raise exc from None
+            self._locked_out(request)
             raise
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        user = serializer.validated_data["user"]
+        if has_second_factor(user) or mfa_required(user):
+            code = serializer.validated_data.get("otp") or ""
+            if not has_second_factor(user):
+                raise ValidationError({"otp": [_("Set up your second factor on your account page first.")]})
+            if not code:
+                raise ValidationError({"otp": [_("Enter the code from your authenticator app.")]})
+            check = services.mfa_check(user=user, code=code, channel="api")
+            if not check.ok:
+                user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
+                                       request=request)
+                self._locked_out(request)
+                raise ValidationError({"otp": [check.message()]})
+        instance, token = services.token_create(user=user, channel="api")
+        return Response(TokenResponseSerializer({"token": token, "expiry": instance.expiry}).data)

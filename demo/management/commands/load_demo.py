@@ -32,6 +32,12 @@ class Command(BaseCommand):
         )
         if directory_added:
             self.stdout.write(f"Help directory: {directory_added} organisations added.")
+        # Issue #11: the demo logins whose role requires a second factor get the demo authenticator.
+        from accounts.demo import demo_devices_enrol
+
+        second_factor = demo_devices_enrol()
+        if second_factor:
+            self.stdout.write(f"Second factor: {len(second_factor)} demo logins got the demo authenticator.")
         if not options["no_cases"]:
             self._cases()
         # Issue #10: the dashboards read summary tables; bring them up to date with the demo.
@@ -39,6 +45,7 @@ class Command(BaseCommand):
         if drained:
             self.stdout.write(f"Dashboard figures updated for {drained} cases.")
         self.stdout.write(f"Demo logins (password for all: {password}): " + ", ".join(USERS))
+        self.stdout.write("Logins with a second factor: `manage.py demo_totp <username>` prints the current code.")
 
     def _cases(self):
         started = time.monotonic()
