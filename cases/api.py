@@ -21,7 +21,7 @@ from cases.models import Case, Party, Screening, SubmissionKey
 from cases.selectors import CaseListFilters, case_get_for_user, case_page, case_parties, case_read
 from cases import services
 from cases.services import PartyInput, ScreeningInput, case_register, party_add
-from cases.vocabulary import CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place
+from cases.vocabulary import CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place, Sex
 from cases.warning_signs import Checklist, Sign
 from config import limits
 
@@ -67,6 +67,8 @@ class PartySerializer(PartyFactsSerializer):
     given_name = serializers.CharField(allow_null=True, required=False)
     patronymic = serializers.CharField(allow_null=True, required=False)
     birth_date = serializers.DateField(allow_null=True, required=False)
+    sex = serializers.ChoiceField(Sex.choices, allow_blank=True, allow_null=True, required=False,
+                                  help_text='"" when not stated.')
     identity_number = serializers.CharField(allow_null=True, required=False)
     class_name = serializers.CharField(allow_null=True, required=False)
     phone = serializers.CharField(allow_null=True, required=False)
@@ -116,6 +118,7 @@ class _PartyInputFields(serializers.Serializer):
     given_name = serializers.CharField(allow_blank=True, max_length=limits.NAME_MAX_LENGTH)
     patronymic = serializers.CharField(allow_blank=True, default="", max_length=limits.NAME_MAX_LENGTH)
     birth_date = serializers.DateField(allow_null=True, default=None)
+    sex = serializers.ChoiceField(Sex.choices, allow_blank=True, default="", help_text='Optional; "" when not stated.')
     identity_number = serializers.CharField(allow_blank=True, default="",
                                             max_length=limits.IDENTITY_NUMBER_MAX_LENGTH)
     class_name = serializers.CharField(allow_blank=True, default="", max_length=limits.CLASS_NAME_MAX_LENGTH)

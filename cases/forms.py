@@ -9,7 +9,7 @@ from agencies.models import Agency, AgencyKind
 from agencies.selectors import schools_for_intake
 from cases.intake import DEFAULT_CHANNEL, agencies_for_intake
 from cases.services import PartyInput
-from cases.vocabulary import CaseOutcome, Channel, Form, Kind, PartyRole, Place
+from cases.vocabulary import CaseOutcome, Channel, Form, Kind, PartyRole, Place, Sex
 from cases.warning_signs import CHECKLIST_SIGNS, Checklist, school_checklist_for
 from config import limits
 
@@ -73,6 +73,8 @@ class PartyForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=limits.NAME_MAX_LENGTH, required=False)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=limits.NAME_MAX_LENGTH, required=False)
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_INPUT, required=False)
+    # Counted only in the dashboards' aggregates (issue #10); optional.
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Not stated")), *Sex.choices], required=False)
     identity_number = forms.CharField(
         label=_("Identity number"), max_length=limits.IDENTITY_NUMBER_MAX_LENGTH, required=False,
         help_text=_("KZ: IIN, 12 digits. UA: RNOKPP, 10 digits. Optional."),
@@ -95,7 +97,7 @@ class PartyForm(forms.Form):
             role=data.get("role", ""), family_name=data.get("family_name", ""),
             given_name=data.get("given_name", ""), patronymic=data.get("patronymic", ""),
             birth_date=data.get("birth_date"), identity_number=data.get("identity_number", ""),
-            class_name=data.get("class_name", ""), phone=data.get("phone", ""),
+            sex=data.get("sex", ""), class_name=data.get("class_name", ""), phone=data.get("phone", ""),
             address=data.get("address", ""), is_minor=data.get("is_minor", False),
             is_alleged_perpetrator=data.get("is_alleged_perpetrator", False),
             represents_index=number_to_index.get(represents, -1) if represents else None,

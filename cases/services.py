@@ -22,7 +22,7 @@ from cases.intake import agencies_for_intake
 from cases.models import (
     Case, CaseChange, DuplicateCandidate, Party, RegisterCounter, Screening, SubmissionKey,
 )
-from cases.vocabulary import CaseChangeKind, CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place
+from cases.vocabulary import CaseChangeKind, CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place, Sex
 from cases.warning_signs import CHECKLIST_SIGNS, URGENT_SIGNS
 from config.errors import InputError
 # The clocks module imports nothing from here (the case's overdue mark is cases.overdue):
@@ -45,6 +45,7 @@ class PartyInput:
     patronymic: str = ""
     birth_date: date | None = None
     identity_number: str = ""
+    sex: str = ""  # a cases.vocabulary.Sex code; "" when not stated
     class_name: str = ""
     phone: str = ""
     address: str = ""
@@ -72,6 +73,8 @@ def _party_errors(party: PartyInput, *, jurisdiction_code: str, incident_day: da
         _add(errors, "family_name", _("Enter the family name."))
     if not (party.given_name or "").strip():
         _add(errors, "given_name", _("Enter the given name."))
+    if (party.sex or "") not in ("", *Sex.values):
+        _add(errors, "sex", _("Choose the sex from the list, or leave it not stated."))
     number = (party.identity_number or "").strip()
     if number and not is_valid_identity_number(jurisdiction_code, number):
         _add(errors, "identity_number", _(
@@ -181,7 +184,7 @@ def _party_create(*, case: Case, data: PartyInput, position: int, represents: Pa
         case=case, role=data.role, position=position, represents=represents,
         is_minor=data.is_minor, is_alleged_perpetrator=data.is_alleged_perpetrator,
         family_name=data.family_name.strip(), given_name=data.given_name.strip(),
-        patronymic=(data.patronymic or "").strip(), birth_date=data.birth_date,
+        patronymic=(data.patronymic or "").strip(), birth_date=data.birth_date, sex=data.sex or "",
         identity_number=number,
         identity_number_index=crypto.blind_index(number, "identity_number") if number else "",
         class_name=(data.class_name or "").strip(), phone=(data.phone or "").strip(),

@@ -83,8 +83,18 @@ class DemoCase:
 
 
 def child(role, family, given, patronymic, born, class_name, **extra):
+    # The dashboards count victims by sex (issue #10): the demo children's patronymics say it.
+    extra.setdefault("sex", _sex_of(patronymic))
     return PartyInput(role=role, family_name=family, given_name=given, patronymic=patronymic,
                       birth_date=born, class_name=class_name, **extra)
+
+
+def _sex_of(patronymic: str) -> str:
+    if patronymic.endswith(("қызы", "івна", "ївна", "овна", "евна")):
+        return "female"
+    if patronymic.endswith(("ұлы", "ович", "евич", "йович", "ич")):
+        return "male"
+    return ""  # not stated
 
 
 def parent(family, given, patronymic, represents, phone, **extra):
