@@ -42,5 +42,8 @@ CLOCK_TIME = "clock_time"                # met and met late; key: "<rule code>|<
 TIME_BUCKETS = (15, 30, 60, 120, 240, 480, 720, 1440, 2880, 4320, 7200, 14400, 28800, 43200)
 
 # --- decisions, by the month they were taken -----------------------------------------
-COMMISSION = "commission"    # UA commission decisions; key: the decision's outcome code
-PLACEMENT = "placement"      # KZ placement decisions (§45); key: where the child was placed (a code)
+# Both go to the case's scopes (country, region, each agency holding the case).
+COMMISSION = "commission"    # UA commission decisions (commission.Decision); key: "confirmed" or "not_confirmed"
+#                              (whether the bullying was confirmed: the decision holds no other outcome code)
+PLACEMENT = "placement"      # KZ placement decisions (§45, casework.Action placement_decision); key: its
+#                              data["place_type"], where the child was placed (casework.registry.PLACE_TYPES)
