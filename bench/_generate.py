@@ -108,7 +108,7 @@ class Generator:
                                     received_at, incident_at, channel, kinds, forms, places, description, is_urgent,
                                     is_overdue, status, created_by_id, created_at, updated_at)
             SELECT n.id, %s, %s, %s, n.year, coalesce(rc.last_number, 0) + n.k, n.received_at,
-                   n.received_at - interval '1 day', (ARRAY['self_report','teacher','parent','hotline'])[1 + n.i %% 4],
+                   n.received_at - interval '1 day', (ARRAY['self_report','staff_report','parent_report','pupil_report'])[1 + n.i %% 4],
                    (%s::jsonb[])[1 + n.kind_set], '["psychological"]'::jsonb, '["classroom"]'::jsonb, %s,
                    n.is_urgent, n.is_overdue, n.status, %s, n.received_at, n.received_at
               FROM numbered n
@@ -124,9 +124,9 @@ class Generator:
     def _parties(self) -> None:
         sql("""
             INSERT INTO cases_party (id, case_id, role, is_minor, represents_id, is_alleged_perpetrator, family_name,
-                                     given_name, patronymic, birth_date, identity_number, identity_number_index,
+                                     given_name, patronymic, birth_date, sex, identity_number, identity_number_index,
                                      class_name, phone, address, position, created_at)
-            SELECT gen_random_uuid(), n.id, 'victim', true, NULL, false, %s, %s, '', NULL, '', '', '', '', '', 0,
+            SELECT gen_random_uuid(), n.id, 'victim', true, NULL, false, %s, %s, '', NULL, '', '', '', '', '', '', 0,
                    n.received_at
               FROM bench_new n""", [self.name, self.name])
 
