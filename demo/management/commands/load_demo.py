@@ -19,6 +19,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-cases", action="store_true", help="Load the world without the demo cases.")
+        parser.add_argument("--cases", type=int, default=0, metavar="N",
+                            help="Also file N synthetic cases over the past year in every region (issue #10).")
 
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Second factor: {len(second_factor)} demo logins got the demo authenticator.")
         if not options["no_cases"]:
             self._cases()
+        if options["cases"] > 0:
+            self._volume(options["cases"])
         # Issue #10: the dashboards read summary tables; bring them up to date with the demo.
         drained = tally_drain_all()
         if drained:
@@ -57,3 +61,15 @@ class Command(BaseCommand):
                           f"({result['swept']} clocks swept, {result['delivered']} messages delivered):")
         for line in summary_lines(result):
             self.stdout.write(f"  {line}")
+
+    def _volume(self, n: int):
+        from demo.volume import load_volume
+
+        started = time.monotonic()
+        stats = load_volume(n)
+        if stats is None:
+            self.stdout.write("Synthetic year: the regions' schools already have cases; none added.")
+            return
+        self.stdout.write(f"Synthetic year: {stats.get('cases', 0)} cases filed in "
+                          f"{time.monotonic() - started:.1f} s ({stats.get('refused', 0)} refused); "
+                          "clocks: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["states"].items())))
