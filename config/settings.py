@@ -300,14 +300,16 @@ COMMISSION_OPEN_GRACE_MINUTES = env.int("COMMISSION_OPEN_GRACE_MINUTES", default
 CASE_DUPLICATE_WINDOW_DAYS = env.int("CASE_DUPLICATE_WINDOW_DAYS", default=3)
 # SPEC D4: a dashboard, export or summary count from 1 to this minus one is suppressed.
 DASHBOARD_MIN_CELL = env.int("DASHBOARD_MIN_CELL", default=5)
-# Issue #10: how often the aggregator brings the dashboards' summary tables up to date (oversight.tasks).
-TALLY_DRAIN_INTERVAL_SECONDS = env.int("TALLY_DRAIN_INTERVAL_SECONDS", default=20)
+# KZ §19.6: the local hour (each country's own time) after which the previous day's summary is sent.
+DAILY_SUMMARY_HOUR = env.int("DAILY_SUMMARY_HOUR", default=8)
 # Pupils' anonymous reports (issue #11): abuse control without tracking, counted in the cache per
 # school and per follow-up code, never per person (no IP address is kept or counted).
 TIPLINE_REPORTS_PER_SCHOOL_PER_HOUR = env.int("TIPLINE_REPORTS_PER_SCHOOL_PER_HOUR", default=30)
 TIPLINE_FAILED_FOLLOW_UPS_PER_SCHOOL_PER_HOUR = env.int("TIPLINE_FAILED_FOLLOW_UPS_PER_SCHOOL_PER_HOUR", default=30)
 TIPLINE_FAILED_FOLLOW_UPS_PER_CODE_PER_HOUR = env.int("TIPLINE_FAILED_FOLLOW_UPS_PER_CODE_PER_HOUR", default=5)
 TIPLINE_MESSAGES_PER_CODE_PER_HOUR = env.int("TIPLINE_MESSAGES_PER_CODE_PER_HOUR", default=20)
+# Issue #10: how often the aggregator brings the dashboards' summary tables up to date (oversight.tasks).
+TALLY_DRAIN_INTERVAL_SECONDS = env.int("TALLY_DRAIN_INTERVAL_SECONDS", default=20)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL_SECONDS,
                         "options": {"expires": SWEEP_INTERVAL_SECONDS}},
@@ -320,6 +322,9 @@ CELERY_BEAT_SCHEDULE = {
     # Issue #10: the dashboards' summary tables follow the cases within this interval.
     "drain-tallies": {"task": "oversight.tasks.drain_tallies", "schedule": TALLY_DRAIN_INTERVAL_SECONDS,
                       "options": {"expires": TALLY_DRAIN_INTERVAL_SECONDS}},
+    # Issue #10, KZ §19.6: the daily summary to the ombudsman offices, once a day per country.
+    "daily-summaries": {"task": "oversight.tasks.send_daily_summaries", "schedule": 300.0,
+                        "options": {"expires": 300}},
 }
 # The audit trail's unsealed tail (privacy.audit): verify_audit fails when its oldest
 # event is older than this, i.e. when the sealer has stopped or a transaction hangs.

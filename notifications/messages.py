@@ -17,6 +17,8 @@ DEADLINE_BREACHED = "deadline_breached"
 MEETING_SCHEDULED = "meeting_scheduled"
 # Issue #9: a case was given to the recipient in one of their agencies (params: the agency's code).
 CASE_ASSIGNED = "case_assigned"
+# Issue #10 (KZ §19.6): the daily summary to the ombudsman offices; no case (params: the summary's id).
+DAILY_SUMMARY = "daily_summary"
 
 
 def case_link(case) -> str:
@@ -36,6 +38,10 @@ def _local(iso: str, case) -> str:
 def headline(message) -> str:
     from notifications.models import DeadlineRule
 
+    if message.subject_key == DAILY_SUMMARY:
+        from oversight.summary import summary_headline
+
+        return summary_headline(message)
     case, params = message.case, message.params
     if message.subject_key == NOTICE_RECEIVED:
         return _("Case %(reference)s: notice %(number)s received") % {
@@ -59,6 +65,10 @@ def headline(message) -> str:
 
 def render(message) -> tuple[str, str]:
     """Subject and body of an e-mail: the headline and a link to the case, nothing else."""
+    if message.subject_key == DAILY_SUMMARY:
+        from oversight.summary import summary_render
+
+        return summary_render(message)
     subject = headline(message)
     body = "\n\n".join([
         subject,

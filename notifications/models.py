@@ -302,7 +302,8 @@ class OutboxMessage(models.Model):
                                related_name="messages")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # None for a message about no one case: the daily summary to the ombudsman offices (KZ §19.6).
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # A message key (see notifications.messages), rendered in the recipient's language.
     subject_key = models.CharField(max_length=40)
     params = models.JSONField(default=dict)

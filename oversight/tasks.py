@@ -14,3 +14,15 @@ def drain_tallies() -> int:
     message changes nothing but latency; beat runs this every TALLY_DRAIN_INTERVAL_SECONDS.
     """
     return tally_drain_all(budget_seconds=max(settings.TALLY_DRAIN_INTERVAL_SECONDS - 2, 1))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_daily_summaries() -> int:
+    """KZ §19.6: each country's summary of the previous local day, once its morning hour has passed.
+
+    Beat runs this every few minutes; ``oversight.summary`` makes it exactly once per country
+    and day, however often it runs and from how many workers.
+    """
+    from oversight.summary import daily_summaries_run
+
+    return len(daily_summaries_run())
