@@ -78,6 +78,9 @@ def scopes_for_user(user) -> list[Scope]:
     """The user's own dashboards: countries first, then regions, then organisations (no duplicates)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    cached = getattr(user, "_dashboard_scopes", None)  # asked by the page and by the nav link alike
+    if cached is not None:
+        return list(cached)
     memberships = user.memberships.select_related("agency__jurisdiction", "agency__region__jurisdiction")
     countries, regions, agencies = {}, {}, {}
     for membership in memberships:
@@ -88,7 +91,9 @@ def scopes_for_user(user) -> list[Scope]:
             regions[agency.region_id] = _region(agency.region)
         if membership.role == StaffRole.HEAD:
             agencies[agency.pk] = _agency(agency)
-    return list(countries.values()) + list(regions.values()) + list(agencies.values())
+    scopes = list(countries.values()) + list(regions.values()) + list(agencies.values())
+    user._dashboard_scopes = tuple(scopes)
+    return scopes
 
 
 def user_sees_dashboards(user) -> bool:
