@@ -1,6 +1,8 @@
 """Browser forms of pupils' reports. They parse input; the rules are in tipline.services."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE_INPUT, DATETIME_INPUT
@@ -13,7 +15,28 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the evidence app in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
 ACCEPT = "image/png,image/jpeg,application/pdf,text/plain"
+
+
+def _passphrase_too_short() -> str:
+    return gettext("Choose a passphrase of at least %(n)d characters.") % {"n": services.PASSPHRASE_MIN_LENGTH}
+
+
+# Translated when shown (in the reporter's language), not when this module is imported.
+PASSPHRASE_TOO_SHORT = lazy(_passphrase_too_short, str)()
 
 
 class TipForm(forms.Form):
@@ -33,16 +56,14 @@ class TipForm(forms.Form):
                                     help_text=_("Leave it empty to stay anonymous. Only the school sees it."))
     reporter_contact = forms.CharField(label=_("How to reach you (optional)"),
                                        max_length=services.CONTACT_MAX_LENGTH, required=False)
-    files = forms.FileField(label=_("Screenshots or files (optional)"), required=False,
-                            widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    files = MultipleFileField(label=_("Screenshots or files (optional)"), required=False,
                             help_text=_("Up to 3 pictures (PNG, JPEG), PDF or text files. Photo details such "
                                         "as place and time are removed."))
     passphrase = forms.CharField(
         label=_("Choose a passphrase"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        max_length=services.PASSPHRASE_MAX_LENGTH, strip=False,
+        max_length=services.PASSPHRASE_MAX_LENGTH, min_length=services.PASSPHRASE_MIN_LENGTH, strip=False,
         help_text=_("At least 8 characters. With it and your code you read the school's answer."),
-        error_messages={"required": _("Choose a passphrase of at least %(n)d characters.") % {
-            "n": services.PASSPHRASE_MIN_LENGTH}})
+        error_messages={"required": PASSPHRASE_TOO_SHORT, "min_length": PASSPHRASE_TOO_SHORT})
     passphrase_again = forms.CharField(
         label=_("The passphrase again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=services.PASSPHRASE_MAX_LENGTH, strip=False, required=False)
@@ -64,8 +85,7 @@ class FollowUpForm(forms.Form):
 class ReporterMessageForm(forms.Form):
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                            max_length=services.MESSAGE_MAX_LENGTH)
-    files = forms.FileField(label=_("Add screenshots or files"), required=False,
-                            widget=MultipleFileInput(attrs={"accept": ACCEPT}))
+    files = MultipleFileField(label=_("Add screenshots or files"), required=False)
 
 
 class ReplyForm(forms.Form):
