@@ -539,7 +539,7 @@ def overdue_list(scope: Scope, *, cursor: str | None = None, limit: int = 50) ->
     deadlines = (deadlines.select_related("rule", "responsible_agency", "case__school", "case__intake_agency")
                  .only("id", "due_at", "rule__code", "rule__names", "rule__source", "rule__responsible_agency_kind",
                        "responsible_agency__name", "case__register_year", "case__register_number",
-                       "case__school_id", "case__intake_agency_id", "case__school__code",
+                       "case__school_id", "case__intake_agency_id", "case__school__code", "case__school__name",
                        "case__intake_agency__code")
                  .order_by("due_at", "id")[: limit + 1])
     now = timezone.now()
@@ -547,6 +547,8 @@ def overdue_list(scope: Scope, *, cursor: str | None = None, limit: int = 50) ->
     for deadline in deadlines:
         if deadline.responsible_agency_id:
             agency = deadline.responsible_agency.name
+        elif deadline.rule.responsible_agency_kind == AgencyKind.SCHOOL and deadline.case.school_id:
+            agency = deadline.case.school.name  # a school's clock: the case's school answers for it
         else:
             agency = AgencyKind(deadline.rule.responsible_agency_kind).label
         items.append(OverdueItem(

@@ -49,9 +49,9 @@ def test_counts_add_up_over_the_months_of_the_period_only(kz):
 def test_a_single_case_cell_is_hidden_and_so_is_its_complement(kz):
     put(kz, JAN, M.CHANNEL, "self_report", 1)
     put(kz, JAN, M.CHANNEL, "parent_report", 6)
-    put(kz, JAN, M.CHANNEL, "teacher_report", 30)
+    put(kz, JAN, M.CHANNEL, "staff_report", 30)
     table = dashboard_figures(kz, period_months(JAN, JAN)).tables["channels"]
-    assert cells(table) == {"self_report": ["<5"], "parent_report": ["•"], "teacher_report": ["30"]}
+    assert cells(table) == {"self_report": ["<5"], "parent_report": ["•"], "staff_report": ["30"]}
     assert table.totals.cells[0].display == "37"
 
 

@@ -41,7 +41,7 @@ def kz_figures(demo, persona):
     scope = scope_get_for_user(persona("kz-ombudsman"))
     put(scope.type, scope.id, M.CHANNEL, "self_report", 12)
     put(scope.type, scope.id, M.CHANNEL, "parent_report", 2)
-    put(scope.type, scope.id, M.CHANNEL, "teacher_report", 7)
+    put(scope.type, scope.id, M.CHANNEL, "staff_report", 7)
     put(scope.type, scope.id, M.CLOCK, "kz.police_notice|met", 25)
     put(scope.type, scope.id, M.CLOCK, "kz.police_notice|breached", 6)
     return scope
@@ -108,7 +108,7 @@ def test_the_api_gives_the_pages_figures_with_null_for_a_hidden_one(client_for, 
     figures = {row["key"]: row["cells"][0] for row in channels["rows"]}
     assert figures["self_report"] == {"value": 12, "text": "12", "suppressed": False}
     assert figures["parent_report"] == {"value": None, "text": "<5", "suppressed": True}
-    assert figures["teacher_report"]["suppressed"]  # the complement: 21 - 12 would give the 2 away
+    assert figures["staff_report"]["suppressed"]  # the complement: 21 - 12 would give the 2 away
     assert channels["totals"]["cells"][0]["value"] == 21
     assert data["min_cell"] == 5 and data["scope"]["token"] == kz_figures.token
 
@@ -171,6 +171,7 @@ def test_the_overdue_list_shows_references_and_rules_never_names(client_for, fil
         assert case.reference in body, username
         assert "Канареечкина" not in body and "Зульфия" not in body
         assert "1 d 6 h" in body
+        assert "№1 жалпы білім беретін мектеп" in body  # a school's clock: its school answers for it
         data = client.get(reverse("api-dashboard-overdue")).json()
         assert [item["reference"] for item in data["results"]] == [case.reference]
         assert data["results"][0]["source"] == rule.source
