@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency
@@ -29,6 +29,13 @@ SESSION_KEY = "tipline_follow_up"
 FOLLOW_UP_SECONDS = 15 * 60
 
 
+def _public(request, template: str, context: dict, status: int = 200):
+    """A public page in the school's time zone: a pupil has no account to take it from."""
+    school = context["school"]
+    with timezone.override(school.jurisdiction.zone):
+        return render(request, template, context, status=status)
+
+
 def _file_bytes(request) -> list[bytes]:
     return [f.read() for f in request.FILES.getlist("files")]
 
@@ -40,7 +47,7 @@ def _file_bytes(request) -> list[bytes]:
 def report_new(request, token):
     school = selectors.school_for_token(token)
     if request.method == "GET":
-        return render(request, "tipline/report_new.html", {"form": TipForm(), "school": school, "token": token})
+        return _public(request, "tipline/report_new.html", {"form": TipForm(), "school": school, "token": token})
     form = TipForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -55,9 +62,9 @@ def report_new(request, token):
             errors_to_form(form, exc.errors)
         else:
             # The code is shown here once and kept nowhere: not in the session, not in a URL.
-            return render(request, "tipline/report_sent.html", {"school": school, "token": token, "code": code},
+            return _public(request, "tipline/report_sent.html", {"school": school, "token": token, "code": code},
                           status=201)
-    return render(request, "tipline/report_new.html", {"form": form, "school": school, "token": token},
+    return _public(request, "tipline/report_new.html", {"form": form, "school": school, "token": token},
                   status=400)
 
 
@@ -77,9 +84,9 @@ def follow_up(request, token):
                 request.session[SESSION_KEY] = {"tip": str(tip.pk), "school": school.pk}
                 request.session.set_expiry(FOLLOW_UP_SECONDS)
                 return redirect("tipline:thread", token=token)
-        return render(request, "tipline/follow_up.html", {"form": form, "school": school, "token": token},
+        return _public(request, "tipline/follow_up.html", {"form": form, "school": school, "token": token},
                       status=400)
-    return render(request, "tipline/follow_up.html", {"form": form, "school": school, "token": token})
+    return _public(request, "tipline/follow_up.html", {"form": form, "school": school, "token": token})
 
 
 def _follow_up_tip(request, school):
@@ -107,7 +114,7 @@ def thread(request, token):
                 return redirect("tipline:thread", token=token)
         status = 400
         tip.refresh_from_db()
-    return render(request, "tipline/thread.html", {
+    return _public(request, "tipline/thread.html", {
         "school": school, "token": token, "tip": tip, "form": form,
         "messages_list": selectors.tip_thread(tip)}, status=status)
 

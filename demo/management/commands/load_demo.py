@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Second factor: {len(second_factor)} demo logins got the demo authenticator.")
         if not options["no_cases"]:
             self._cases()
+            self._pupils_reports()
         if options["cases"] > 0:
             self._volume(options["cases"])
         # Issue #10: the dashboards read summary tables; bring them up to date with the demo.
@@ -50,6 +51,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Dashboard figures updated for {drained} cases.")
         self.stdout.write(f"Demo logins (password for all: {password}): " + ", ".join(USERS))
         self.stdout.write("Logins with a second factor: `manage.py demo_totp <username>` prints the current code.")
+
+    def _pupils_reports(self):
+        # Issue #11: an urgent and an answered anonymous report per demo school (tipline.demo).
+        from tipline.demo import DEMO_PASSPHRASE, load_tipline_demo
+
+        for school_code, number, code in load_tipline_demo():
+            self.stdout.write(f"Pupils' report {number} of {school_code}: follow-up code {code}, "
+                              f"passphrase {DEMO_PASSPHRASE}")
 
     def _cases(self):
         started = time.monotonic()
