@@ -137,3 +137,17 @@ def test_convert_page_prefills_the_report_and_files_a_case(client, token, person
     tip.refresh_from_db()
     assert tip.case is not None and tip.case.received_at == tip.received_at
     assert response["Location"] == reverse("cases:detail", args=[tip.case.pk])
+
+
+def test_the_in_app_alert_shows_in_the_header_until_the_report_is_read(client, token, persona):
+    _report(client, token, what="Ол пышақ әкелді")
+    tip = Tip.objects.get()
+    head = APIClient()
+    head.force_login(persona("kz-head"))
+    page = head.get(reverse("tipline:queue")).content.decode()
+    assert 'class="badge urgent" title="Urgent reports not read yet">1<' in page
+    head.get(reverse("tipline:detail", args=[tip.pk]))
+    assert "Urgent reports not read yet" not in head.get(reverse("tipline:queue")).content.decode()
+    psychologist = APIClient()
+    psychologist.force_login(persona("kz-psychologist"))  # reads reports, is not alerted
+    assert "Urgent reports not read yet" not in psychologist.get(reverse("tipline:queue")).content.decode()
