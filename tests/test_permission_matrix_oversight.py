@@ -35,13 +35,14 @@ ROUTES = [
     ("oversight:overdue", {}),
     ("oversight:export", {"table": "channels", "format": "csv"}),
     ("oversight:export", {"table": "all", "format": "xlsx"}),
+    ("oversight:export", {"table": "overdue", "format": "csv"}),
     ("api-dashboard", {}),
     ("api-dashboard-scopes", {}),
     ("api-dashboard-overdue", {}),
 ]
 COVERED_NAMES = {name for name, _query in ROUTES}
 # A scope one may not see: every route that takes a scope (the scopes list takes none).
-SCOPED_ROUTES = [ROUTES[0], ROUTES[2], ROUTES[3], ROUTES[5], ROUTES[7]]
+SCOPED_ROUTES = [ROUTES[0], ROUTES[2], ROUTES[3], ROUTES[5], ROUTES[6], ROUTES[8]]
 
 
 def first_scope_type(username: str) -> str | None:

@@ -175,6 +175,12 @@ def test_the_overdue_list_shows_references_and_rules_never_names(client_for, fil
         data = client.get(reverse("api-dashboard-overdue")).json()
         assert [item["reference"] for item in data["results"]] == [case.reference]
         assert data["results"][0]["source"] == rule.source
+    # The whole list downloads as a file, by reference only, and the download is audited.
+    response = client_for("kz-ombudsman").get(reverse("oversight:export"), {"table": "overdue", "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Disposition"].endswith('-overdue.csv"')
+    assert case.reference in text and rule.source in text and "Канареечкина" not in text
+    assert AuditEvent.objects.filter(action=AuditAction.DASHBOARD_EXPORT, detail__table="overdue").exists()
     # The other country's office and the other school's head do not see it.
     assert case.reference not in client_for("ua-ombudsman").get(reverse("oversight:overdue")).content.decode()
 

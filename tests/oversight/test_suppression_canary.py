@@ -63,6 +63,8 @@ def _every_response(client):
         if response.status_code != 400:  # a table the scope does not have (by region, for an organisation)
             yield f"csv {slug}", response
     yield "xlsx", client.get(reverse("oversight:export"), {"preset": "this_month", "table": "all", "format": "xlsx"})
+    for fmt in ("csv", "xlsx"):
+        yield f"overdue {fmt}", client.get(reverse("oversight:export"), {"table": "overdue", "format": fmt})
 
 
 @pytest.mark.parametrize("username", VIEWERS)
