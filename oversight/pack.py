@@ -121,6 +121,7 @@ def _styles() -> dict:
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444")),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=8, leading=10),
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19,
                                 alignment=TA_CENTER, spaceAfter=3),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10.5, leading=14, alignment=TA_CENTER,
@@ -130,19 +131,21 @@ def _styles() -> dict:
     }
 
 
-def _pdf_table(rows: list[list], styles: dict, *, width: float) -> PdfTable:
+def _pdf_table(rows: list[list], styles: dict, *, width: float, text_columns: int = 1) -> PdfTable:
+    """A table's rows (header first): its label (and note) columns wrap as text, the figures align right."""
     header, body = rows[0], rows[1:]
-    label_width = min(70 * mm, width * 0.42)
-    rest = (width - label_width) / max(1, len(header) - 1)
-    data = [[Paragraph(escape(str(v)), styles["cell"]) for v in header]]
-    data += [[Paragraph(escape(str(v)), styles["cell"]) if i == 0 else str(v) for i, v in enumerate(line)]
+    label_width = width * (0.34 if text_columns > 1 else 0.42)
+    note_width = width * 0.13 if text_columns > 1 else 0
+    rest = (width - label_width - note_width) / max(1, len(header) - text_columns)
+    widths = [label_width] + ([note_width] if text_columns > 1 else []) + [rest] * (len(header) - text_columns)
+    data = [[Paragraph(escape(str(v)), styles["head"]) for v in header]]
+    data += [[Paragraph(escape(str(v)), styles["cell"]) if i < text_columns else str(v) for i, v in enumerate(line)]
              for line in body]
-    table = PdfTable(data, colWidths=[label_width] + [rest] * (len(header) - 1), repeatRows=1)
+    table = PdfTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, 8),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("ALIGN", (text_columns, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -191,7 +194,7 @@ def render_pdf(dashboard: Dashboard, quarter: Quarter) -> bytes:
         if table.is_empty:
             block.append(Paragraph(escape(_("Nothing in this quarter.")), styles["base"]))
         else:
-            block.append(_pdf_table(rows, styles, width=width))
+            block.append(_pdf_table(rows, styles, width=width, text_columns=2 if table.note_label else 1))
         # A short table stays on one page with its title; a long one flows on.
         story.extend([KeepTogether(block)] if len(rows) < 25 else block)
     doc.build(story)
