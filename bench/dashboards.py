@@ -145,12 +145,14 @@ SELECT DISTINCT f.id, a.id AS agency, a.kind
   FROM bench_fill f JOIN cases_caseaccess ca ON ca.case_id = f.id AND ca.group_id IS NOT NULL
   JOIN agencies_agency a ON a.case_group_id = ca.group_id;
 
+ANALYZE bench_fill;
+
+ANALYZE bench_holder;
+
 CREATE TEMP TABLE bench_clock ON COMMIT DROP AS
 SELECT f.id, f.jurisdiction_id, f.region_id, r.code, d.state,
        date_trunc('month', d.due_at AT TIME ZONE f.tz)::date AS month,
-       coalesce(d.responsible_agency_id,
-                (SELECT min(h.agency) FROM bench_holder h WHERE h.id = f.id AND h.kind = r.responsible_agency_kind),
-                f.school_id, f.intake_agency_id) AS agency,
+       coalesce(d.responsible_agency_id, hk.agency, f.school_id, f.intake_agency_id) AS agency,
        CASE WHEN d.responsible_agency_id IS NOT NULL THEN ra.kind ELSE r.responsible_agency_kind END AS kind,
        CASE WHEN d.state IN ('met', 'met_late') AND d.met_at IS NOT NULL THEN
             coalesce((SELECT min(b)::text FROM unnest(%s::int[]) b
@@ -158,7 +160,12 @@ SELECT f.id, f.jurisdiction_id, f.region_id, r.code, d.state,
   FROM bench_fill f
   JOIN notifications_deadline d ON d.case_id = f.id
   JOIN notifications_deadlinerule r ON r.id = d.rule_id
+  -- the case's agency of the rule's kind, the lowest id if several hold it
+  LEFT JOIN (SELECT id, kind, min(agency) AS agency FROM bench_holder GROUP BY id, kind) hk
+         ON hk.id = f.id AND hk.kind = r.responsible_agency_kind
   LEFT JOIN agencies_agency ra ON ra.id = d.responsible_agency_id;
+
+ANALYZE bench_clock;
 
 INSERT INTO oversight_tally (scope_type, scope_id, month, metric, key, n)
 SELECT scope_type, scope_id, month, metric, key, count(*) FROM (
