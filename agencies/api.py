@@ -1,10 +1,11 @@
 """REST API for agencies (DRF, thin). Agencies are not personal data: any signed-in user may list them."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import CursorPagination
 
 from agencies.models import Agency, AgencyKind
 from agencies.selectors import agency_list
+from config.pagination import BAD_QUERY, StrictCursorPagination
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -18,7 +19,7 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "jurisdiction", "region", "district"]
 
 
-class AgencyPagination(CursorPagination):
+class AgencyPagination(StrictCursorPagination):
     ordering = "id"
     page_size = 50
     page_size_query_param = "page_size"
@@ -31,3 +32,7 @@ class AgencyListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return agency_list()
+
+    @extend_schema(responses={200: AgencySerializer(many=True), 400: BAD_QUERY})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

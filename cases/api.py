@@ -24,6 +24,7 @@ from cases.services import PartyInput, ScreeningInput, case_register, party_add
 from cases.vocabulary import CaseOutcome, CaseStatus, Channel, Form, Kind, PartyRole, Place, Sex
 from cases.warning_signs import Checklist, Sign
 from config import limits
+from config.pagination import BAD_QUERY, StrictQueryMixin, page_size_from
 
 # --- Output -----------------------------------------------------------------
 
@@ -276,7 +277,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 # --- Views --------------------------------------------------------------------
 
 
-class CaseListFilterSerializer(serializers.Serializer):
+class CaseListFilterSerializer(StrictQueryMixin, serializers.Serializer):
     status = serializers.ChoiceField(CaseStatus.choices, required=False, help_text="Only cases in this status.")
     urgent = serializers.BooleanField(default=False, help_text="Only urgent cases.")
     overdue = serializers.BooleanField(default=False, help_text="Only cases with a breached statutory clock.")
@@ -305,10 +306,8 @@ class CasePagination(BasePagination):
     def paginate(self, request, fetch) -> list:
         """``fetch(cursor=, size=)`` returns (rows, next cursor or None); returns the rows."""
         self.request = request
-        try:
-            size = min(max(int(request.query_params[self.page_size_query_param]), 1), self.max_page_size)
-        except (KeyError, ValueError):
-            size = self.page_size
+        size = page_size_from(request, param=self.page_size_query_param, default=self.page_size,
+                              maximum=self.max_page_size)
         rows, self.next_cursor = fetch(cursor=request.query_params.get(self.cursor_query_param), size=size)
         return rows
 
@@ -339,8 +338,9 @@ class CasePagination(BasePagination):
             {"name": self.cursor_query_param, "required": False, "in": "query",
              "description": "The cursor of the next page, as given in `next`.", "schema": {"type": "string"}},
             {"name": self.page_size_query_param, "required": False, "in": "query",
-             "description": f"Cases per page (default {self.page_size}, at most {self.max_page_size}).",
-             "schema": {"type": "integer"}},
+             "description": f"Cases per page (default {self.page_size}, at most {self.max_page_size}; more is read "
+                            f"as {self.max_page_size}).",
+             "schema": {"type": "integer", "minimum": 1}},
         ]
 
 
@@ -350,7 +350,8 @@ class CaseListApi(generics.ListAPIView):
     serializer_class = CaseListItemSerializer
     pagination_class = CasePagination
 
-    @extend_schema(parameters=[CaseListFilterSerializer])
+    @extend_schema(parameters=[CaseListFilterSerializer],
+                   responses={200: CaseListItemSerializer(many=True), 400: BAD_QUERY})
     def get(self, request, *args, **kwargs):
         filters = CaseListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

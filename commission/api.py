@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +20,7 @@ from cases.models import Case
 from commission import permissions, selectors, services
 from commission.minutes import minutes_download
 from config import limits
+from config.pagination import BAD_QUERY, StrictCursorPagination
 from commission.models import (
     Commission, Composition, Decision, Meeting, MeetingStatus, Position, Question, Speciality, Vote, VoteChoice,
 )
@@ -303,7 +303,7 @@ class CommissionListApi(APIView):
         return Response(CommissionSerializer(commissions, many=True).data)
 
 
-class MeetingPagination(CursorPagination):
+class MeetingPagination(StrictCursorPagination):
     ordering = ("-starts_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"
@@ -318,6 +318,10 @@ class MeetingListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.meeting_list_visible_to(self.request.user)
+
+    @extend_schema(responses={200: MeetingSerializer(many=True), 400: BAD_QUERY})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())

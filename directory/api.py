@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import District, Region
 from config import limits
+from config.pagination import StrictPageNumberPagination, StrictQueryMixin
 from directory import permissions, selectors, services
 from directory.models import HelpOrganisation, HelpService
 
@@ -43,7 +43,7 @@ class HelpOrganisationSerializer(serializers.ModelSerializer):
                   "address", "phone", "email", "website", "hours", "notes", "is_active", "updated_at"]
 
 
-class HelpOrganisationFilterSerializer(serializers.Serializer):
+class HelpOrganisationFilterSerializer(StrictQueryMixin, serializers.Serializer):
     jurisdiction = serializers.CharField(required=False, help_text="A country code you work in (default: yours).")
     region = serializers.IntegerField(required=False, help_text="That region's own entries, then the national ones.")
     service = serializers.ChoiceField(HelpService.choices, required=False)
@@ -81,7 +81,7 @@ class HelpOrganisationUpdateSerializer(HelpOrganisationInputSerializer):
     is_active = serializers.BooleanField(required=False, help_text="false takes it off the referral lists.")
 
 
-class HelpOrganisationPagination(PageNumberPagination):
+class HelpOrganisationPagination(StrictPageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

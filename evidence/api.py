@@ -19,8 +19,10 @@ from cases.api import BAD_INPUT, NOT_FOUND
 from cases.selectors import case_get_for_user
 from config import limits
 from config.errors import InputError
+from config.fields import StrictCharField
 from evidence import selectors, services
 from evidence.models import AttachedTo, Document, Platform, TakedownRequest, TakedownStatus
+from evidence.storage import EXTENSIONS
 from evidence.views import document_response
 
 GONE = OpenApiResponse(description="The document was removed; its record and custody log remain.")
@@ -82,7 +84,7 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class RemoveSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
+    reason = StrictCharField(allow_blank=True, max_length=limits.FREE_TEXT_MAX_LENGTH)
 
 
 class CaseDocumentsApi(APIView):
@@ -115,7 +117,9 @@ class CaseDocumentsApi(APIView):
 
 
 class DocumentContentApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND, 410: GONE},
+    # The file's own type: one of those an upload may have (evidence.storage).
+    @extend_schema(responses={**{(200, content_type): OpenApiTypes.BINARY for content_type in EXTENSIONS},
+                              404: NOT_FOUND, 410: GONE},
                    description="The file, decrypted, as an attachment. Needs the identity permission; recorded.")
     def get(self, request, document_id):
         document = selectors.document_get_for_user(request.user, document_id, perm=permissions.VIEW_IDENTITY)

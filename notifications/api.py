@@ -9,7 +9,6 @@ Nothing here carries personal data: parties appear by id only.
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +20,7 @@ from cases.selectors import case_get_for_user
 from cases.services import PartyInput
 from cases.vocabulary import PartyRole
 from config import limits
+from config.pagination import BAD_QUERY, StrictCursorPagination
 from notifications import selectors
 from notifications.services import clocks, notices
 from notifications.models import RECORDABLE_EVENTS, DeadlineState, LegalTerm, Notice, NoticeChannel
@@ -268,7 +268,7 @@ class DeadlineWaiveApi(APIView):
         return Response(DeadlineSerializer(deadline).data)
 
 
-class InboxPagination(CursorPagination):
+class InboxPagination(StrictCursorPagination):
     ordering = ("-sent_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"
@@ -283,6 +283,10 @@ class InboxApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.inbox_for_user(self.request.user)
+
+    @extend_schema(responses={200: InboxNoticeSerializer(many=True), 400: BAD_QUERY})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class InboxAcknowledgeApi(APIView):

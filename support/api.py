@@ -17,6 +17,7 @@ from cases.api import BAD_INPUT, NOT_FOUND
 from cases.models import Party
 from cases.selectors import case_get_for_user
 from config import limits
+from config.fields import StrictCharField
 from support import selectors, services
 from notifications.api import _choice_field
 from support.models import Measure, PlanKind, PlanStatus
@@ -95,15 +96,15 @@ class ItemUpdateSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, max_length=limits.PLAN_NOTE_MAX_LENGTH)
+    text = StrictCharField(allow_blank=True, max_length=limits.PLAN_NOTE_MAX_LENGTH)
 
 
 class DoneSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.PLAN_NOTE_MAX_LENGTH)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=limits.PLAN_NOTE_MAX_LENGTH)
 
 
 class ReviewSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True, max_length=limits.PLAN_NOTE_MAX_LENGTH)
+    note = StrictCharField(allow_blank=True, max_length=limits.PLAN_NOTE_MAX_LENGTH)
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
