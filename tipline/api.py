@@ -84,13 +84,19 @@ def _parsed(serializer_class, request):
     return serializer.validated_data
 
 
+class TipListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(TipStatus.choices, required=False)
+
+
 class TipListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=TipStatus.values, required=False)],
-        responses={200: TipSummarySerializer(many=True)},
+        responses={200: TipSummarySerializer(many=True), 400: BAD_INPUT},
         description="The pupils' reports of the schools whose reports you read: urgent first, then waiting ones.")
     def get(self, request):
-        tips = selectors.tip_queue(request.user, status=request.query_params.get("status", ""))[:200]
+        query = TipListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        tips = selectors.tip_queue(request.user, status=query.validated_data.get("status", ""))[:200]
         return Response(TipSummarySerializer(tips, many=True).data)
 
 

@@ -108,6 +108,12 @@ def build_world() -> World:
     world.ids[("help-organisations", "id")] = list(
         HelpOrganisation.objects.order_by("pk").values_list("pk", flat=True)[:2])
     world.ids[("*", "meeting_id")] = list(Meeting.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    # Issue #11: a pupil's report to school 1 (its coordinator's; the others get 404) and one to school 2.
+    from tipline.services import tip_submit
+
+    world.ids[("*", "tip_id")] = [
+        tip_submit(school=Agency.objects.get(code=code), what="Мазақ етеді.", passphrase="world-pass",
+                   passphrase_again="world-pass")[0].pk for code in ("kz-school-1", "kz-school-2")]
     for key, ids in list(world.ids.items()):
         # As a client sends them: an integer, or a UUID's text.
         world.ids[key] = [i if isinstance(i, int) else str(i) for i in ids if i is not None]

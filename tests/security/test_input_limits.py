@@ -119,6 +119,11 @@ def world(persona, school, file_case):
                                          content_url="https://www.instagram.com/p/abc/")
     organisation = help_organisation_create(user=persona("kz-head"), jurisdiction=Jurisdiction.objects.get(code="KZ"),
                                             name="Сенім", services=["psychological"], phone="150")
+    # Issue #11: a pupil's anonymous report to school 1, which its coordinator answers and closes.
+    from tipline.services import tip_submit
+
+    tip, _code = tip_submit(school=school("kz-school-1"), what="Мазақ етеді.", passphrase="limits-pass",
+                            passphrase_again="limits-pass")
     return {
         "case_id": ("kz-coordinator", {"case_id": kz_case.pk, "party_id": victim.pk, "plan_id": plan.pk,
                                        "item_id": item.pk}),
@@ -129,6 +134,7 @@ def world(persona, school, file_case):
         "document": ("kz-coordinator", document.pk),
         "takedown": ("kz-coordinator", takedown.pk),
         "help_organisation": ("kz-head", organisation.pk),
+        "tip": ("kz-coordinator", {"tip_id": tip.pk}),
         None: ("kz-coordinator", None),
     }
 
@@ -137,7 +143,8 @@ def _target(url, world):
     """The persona who may write to this URL, and the URL with its ids filled in."""
     owners = {"/api/v1/inbox/": "notice", "/api/v1/deadlines/": "deadline", "/api/v1/meetings/{": "meeting_id",
               "/api/v1/cases/{": "case_id", "/api/v1/actions/{": "action", "/api/v1/documents/{": "document",
-              "/api/v1/takedowns/{": "takedown", "/api/v1/help-organisations/": "help_organisation"}
+              "/api/v1/takedowns/{": "takedown", "/api/v1/help-organisations/": "help_organisation",
+              "/api/v1/tips/{": "tip"}
     for prefix, key in owners.items():
         if url.startswith(prefix):
             username, ids = world[key]
