@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from oversight import exports, selectors
-from oversight.charts import chart_for
+from oversight.charts import chart_for, table_html
 from oversight.scopes import scope_choices_for_user, scope_get_for_user
 
 # The page's order of tables; a scope shows those it has (by region for a country, by agency for a region).
@@ -41,9 +42,13 @@ def dashboard(request):
     if errors:
         return render(request, "oversight/dashboard.html", context, status=400)
     figures = selectors.dashboard_figures(scope, period)
+    # A region's row of a country's table opens that region's dashboard for the same period.
+    drill_url = reverse("oversight:home") + "?" + urlencode({"scope": "__scope__", **period.query})
     sections = []
     for name, slugs in SECTIONS:
-        tables = [(figures.tables[slug], chart_for(figures.tables[slug])) for slug in slugs if slug in figures.tables]
+        tables = [(figures.tables[slug], chart_for(figures.tables[slug]),
+                   table_html(figures.tables[slug], drill_url=drill_url))
+                  for slug in slugs if slug in figures.tables]
         if tables:
             sections.append((name, tables))
     context.update({"figures": figures, "sections": sections, "k": figures.k})
