@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -36,6 +37,12 @@ def _to_login(request, message: str):
     if _is_api(request):
         return None  # the request goes on as an anonymous one: the API answers 401
     messages.info(request, message)
+    if request.headers.get("HX-Request"):
+        # A polled fragment (a meeting's tally) must not swap the log-in page into itself:
+        # htmx sends the whole window there instead.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+        return response
     query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
     return redirect(f"{reverse(settings.LOGIN_URL)}{'?' + query if query else ''}")
 

@@ -113,3 +113,10 @@ def test_a_session_from_before_sessions_were_listed_is_adopted(persona):
     session.save()
     assert client.get("/cases/").status_code == 200
     assert UserSession.objects.filter(user=persona("kz-coordinator")).count() == 1
+
+
+def test_a_polled_fragment_of_an_expired_session_sends_the_whole_window_to_log_in(persona):
+    client = logged_in()
+    _age(persona("kz-coordinator"), idle={"hours": 1})
+    response = client.get("/cases/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("login")
