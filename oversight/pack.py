@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -29,7 +30,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable, TableStyle
-from xml.sax.saxutils import escape
 
 from commission.minutes import FONT, FONT_BOLD, _register_fonts
 from oversight.exports import FORMATS, render_xlsx, table_rows
