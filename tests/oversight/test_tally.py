@@ -337,3 +337,23 @@ def test_no_name_birth_date_or_identity_number_reaches_the_tables(persona, file_
     assert all(part.replace("_", "").replace("-", "").replace(".", "").replace("+", "").isalnum() or part == ""
                for key in keys for part in key.split("|"))
 
+
+
+def test_the_beat_task_and_the_rebuild_command(settings, persona, file_case):
+    import io
+
+    from django.core.management import call_command
+
+    from oversight.tasks import drain_tallies as task
+
+    case = file_case(persona("kz-coordinator"), "kz-school-1")
+    schedule = settings.CELERY_BEAT_SCHEDULE["drain-tallies"]
+    assert schedule["task"] == "oversight.tasks.drain_tallies" and schedule["options"]["expires"]
+    assert task() >= 1 and not dirty()
+    drained = table()
+    Tally.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_tallies", stdout=out)
+    assert f"from {Case.objects.count()} cases" in out.getvalue()
+    assert table() == drained
+    assert n("country", case.jurisdiction_id, M.CASES, "") == 1
