@@ -305,15 +305,17 @@ def alerts_deliver(*, batch_size: int = 100) -> int:
 
     from notifications import messages as notification_messages
 
-    sent = 0
+    sent, tried = 0, []
     while True:
         with transaction.atomic():
+            # An e-mail that failed is tried again by the next run (at most five times), not in a loop now.
             alert = (TipAlert.objects.select_for_update(skip_locked=True).select_related("recipient", "tip")
                      .filter(sent_at__isnull=True, channel=AlertChannel.EMAIL, attempts__lt=5)
-                     .order_by("created_at").first())
+                     .exclude(pk__in=tried).order_by("created_at").first())
             if alert is None or sent >= batch_size:
                 return sent
             alert.attempts += 1
+            tried.append(alert.pk)
             with translation.override(notification_messages.language_for(alert.recipient)):
                 subject = _("Urgent report received from a pupil")
                 body = "\n\n".join([

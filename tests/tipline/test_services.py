@@ -281,3 +281,15 @@ def test_the_school_link_is_random_and_stable(school):
     assert first.token == again.token != other.token and len(first.token) >= 32
     assert "kz" not in first.token.lower() or "school" not in first.token.lower()
     assert str(school("kz-school-1").pk) != first.token
+
+
+def test_a_failed_alert_email_is_tried_again_by_the_next_run_not_in_a_loop(submit, persona):
+    from unittest import mock
+
+    persona("kz-head").__class__.objects.filter(username="kz-head").update(email="head@school.example")
+    tip, _code = submit(what="Ол пышақ әкелді")
+    with mock.patch("django.core.mail.send_mail", side_effect=OSError("smtp down")):
+        assert services.alerts_deliver() == 0
+    alert = TipAlert.objects.get(tip=tip, channel="email")
+    assert alert.attempts == 1 and alert.sent_at is None
+    assert services.alerts_deliver() == 1 and len(mail.outbox) == 1
