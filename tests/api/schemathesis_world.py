@@ -1,9 +1,10 @@
 """Real objects and signed-in roles for the schemathesis test (tests/api/test_schemathesis.py).
 
 Case A is filed by school №1's coordinator and notified to the police and the national
-ombudsman, so all three roles work on it; it has a support plan with an item, a document, a
-takedown request and a police action. Case B is school №2's: none of the three may see it, so
-each id of it must be a 404.
+ombudsman: the coordinator and the police officer work on it (an ombudsman office is told, but
+reads aggregates, not cases). It has a support plan with an item, a document, a takedown request
+and a police action. Case B is school №2's: none of the three may see it, so each id of it must
+be a 404.
 """
 
 from __future__ import annotations

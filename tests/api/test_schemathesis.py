@@ -12,8 +12,9 @@ schema-valid input not refused by a 400.
 A valid read goes out as each of the three roles; a write, or an invalid read, as one role in
 turn (the coverage phase alone makes some 4,500 requests: sending each three times would triple
 the run, and input is validated the same whoever sends it). Path parameters naming a known kind of object (a case, a party, a plan, ...) are pointed
-at real ones about two times out of three: an object all three roles work on, which must answer
-as documented, or one of another school's case, which must be a 404 (tests/api/schemathesis_world.py).
+at real ones about two times out of three: an object of case A, which the coordinator and the
+police officer work on, or one of another school's case B, which is a 404 to all three
+(tests/api/schemathesis_world.py; ``test_the_roles_read_the_shared_case_and_not_the_other``).
 
 Nothing a request changes is seen by the next one: each runs in a savepoint rolled back after
 it, inside the module's transaction (the world), which is rolled back at the end.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 import zlib
 from contextlib import contextmanager
@@ -33,7 +35,7 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -179,3 +181,32 @@ def test_every_operation_answers_as_documented(case, world):
                 raise
             finally:
                 transaction.set_rollback(True)
+
+
+def _case_reads(document: dict) -> list[str]:
+    """The schema's reads of one case's own data: paths whose only parameter is the case."""
+    return sorted(path for path, operations in document["paths"].items()
+                  if "get" in operations and re.findall(r"\{(\w+)\}", path) == ["case_id"])
+
+
+# What each role gets reading case A's data and case B's. An ombudsman office is told of a case
+# but does not work cases (agencies.models.Membership.works_cases): it reads the aggregates.
+READS = {"kz-coordinator": (200, 404), "kz-police": (200, 404), "kz-ombudsman": (404, 404)}
+
+
+def test_the_roles_read_the_shared_case_and_not_the_other(world):
+    """The world the generated requests meet is real: the coordinator and the police officer
+    read case A's data (200), and everyone gets a 404 for school №2's case B, on every read of
+    one case the schema lists."""
+    client = Client()
+    visible, other = world.ids[("*", "case_id")]
+    paths = _case_reads(schema.raw_schema)
+    assert "/api/v1/cases/{case_id}/" in paths
+    answers = {}
+    for role in ROLES:
+        auth = {"HTTP_AUTHORIZATION": f"Token {world.tokens[role]}"}
+        for path in paths:
+            with override_settings(EVIDENCE_STORAGE=world.evidence_storage):
+                answers[role, path] = (client.get(path.replace("{case_id}", visible), **auth).status_code,
+                                       client.get(path.replace("{case_id}", other), **auth).status_code)
+    assert {key: got for key, got in answers.items() if got != READS[key[0]]} == {}
