@@ -22,7 +22,7 @@ from config.errors import InputError, errors_to_form
 from evidence.storage import EXTENSIONS
 from tipline import permissions, selectors, services
 from tipline.forms import CloseForm, ConvertForm, FollowUpForm, ReplyForm, ReporterMessageForm, TipForm
-from tipline.models import TipStatus
+from tipline.models import Author, TipStatus
 
 SESSION_KEY = "tipline_follow_up"
 # A follow-up session ends after this many seconds without a request (a shared phone).
@@ -116,7 +116,8 @@ def thread(request, token):
         tip.refresh_from_db()
     return _public(request, "tipline/thread.html", {
         "school": school, "token": token, "tip": tip, "form": form,
-        "messages_list": selectors.tip_thread(tip)}, status=status)
+        "messages_list": selectors.tip_thread(tip),
+        "school_replied": tip.messages.filter(author=Author.SCHOOL).exists()}, status=status)
 
 
 @require_POST

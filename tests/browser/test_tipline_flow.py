@@ -102,6 +102,7 @@ def test_a_pupil_reports_from_a_phone_and_the_coordinator_turns_it_into_a_case(l
     phone.set_input_files("#id_files", str(screenshot_file))
     phone.click("button:has-text('Send')")
     phone.wait_for_selector("text=олардың чаттағы жазғаны")
+    assert phone.locator("#tip-status").inner_text().strip() == "The school has your new message and will answer here."
     assert fits_the_phone(phone)
     shot(phone, "04-pupil-reads-reply-adds-screenshot")
 
