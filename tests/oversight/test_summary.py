@@ -25,7 +25,9 @@ from notifications.models import OutboxMessage
 from notifications.services.notices import notice_send
 from notifications.services.outbox import outbox_deliver
 from oversight.models import DailySummary
-from oversight.summary import daily_summaries_run, daily_summary_send, summary_figures, summary_recipients
+from oversight.summary import (
+    daily_summaries_run, daily_summary_send, summary_figures, summary_lines, summary_recipients,
+)
 from privacy.models import AuditAction, AuditEvent
 
 CANARY_FAMILY, CANARY_GIVEN = "Зкканарейкин", "Канарейка"
@@ -228,6 +230,7 @@ def test_nothing_personal_in_the_figures_the_messages_or_the_mail(demo, persona)
     bell.force_login(ombudsman)
     page = bell.get(reverse("notifications:bell")).content.decode()
     assert messages.headline(message) in page
+    assert summary_lines(summary)[0] in page  # the figures under the headline, in the bell
     for text in (stored, json.dumps(message.params), subject, body, email.subject, email.body, page):
         for canary in (CANARY_FAMILY, CANARY_GIVEN, CANARY_IIN, CANARY_TEXT, "2013-05-02", "02.05.2013",
                        "+77010000002"):
