@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import StrictQueryMixin
 from oversight import selectors
 from oversight.scopes import Scope, scope_choices_for_user, scope_get_for_user
 
@@ -76,7 +77,7 @@ class DashboardSerializer(serializers.Serializer):
     tables = TableSerializer(many=True)
 
 
-class DashboardQuerySerializer(serializers.Serializer):
+class DashboardQuerySerializer(StrictQueryMixin, serializers.Serializer):
     scope = serializers.CharField(required=False, max_length=40, help_text=SCOPE_HELP)
     preset = serializers.ChoiceField(choices=list(selectors.PRESETS), required=False,
                                      help_text="Default: last_12_months. `start` and `end` win over it.")
@@ -84,7 +85,7 @@ class DashboardQuerySerializer(serializers.Serializer):
     end = serializers.CharField(required=False, max_length=7, help_text="The last month, YYYY-MM.")
 
 
-class OverdueQuerySerializer(serializers.Serializer):
+class OverdueQuerySerializer(StrictQueryMixin, serializers.Serializer):
     scope = serializers.CharField(required=False, max_length=40, help_text=SCOPE_HELP)
     cursor = serializers.CharField(required=False, max_length=60, help_text="`next_cursor` of the previous page.")
     limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import StrictQueryMixin
 from cases.api import BAD_INPUT
 from cases.vocabulary import Place
 from notifications.api import _choice_field
@@ -84,7 +85,7 @@ def _parsed(serializer_class, request):
     return serializer.validated_data
 
 
-class TipListQuerySerializer(serializers.Serializer):
+class TipListQuerySerializer(StrictQueryMixin, serializers.Serializer):
     status = serializers.ChoiceField(TipStatus.choices, required=False)
 
 
