@@ -300,6 +300,16 @@ COMMISSION_OPEN_GRACE_MINUTES = env.int("COMMISSION_OPEN_GRACE_MINUTES", default
 CASE_DUPLICATE_WINDOW_DAYS = env.int("CASE_DUPLICATE_WINDOW_DAYS", default=3)
 # SPEC D4: a dashboard, export or summary count from 1 to this minus one is suppressed.
 DASHBOARD_MIN_CELL = env.int("DASHBOARD_MIN_CELL", default=5)
+# A dashboard's drawn figures are cached until the aggregator next changes the summary
+# tables (oversight.selectors.figures_cache_key), and at most this long.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+
+# The cache: API throttles, the pupils' reports rate limits and drawn dashboard figures.
+# CACHE_URL (redis://host:6379/1) shares it between the web processes, as docker-compose
+# does; the embedded default keeps one in each process's memory.
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+          if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # KZ §19.6: the local hour (each country's own time) after which the previous day's summary is sent.
 DAILY_SUMMARY_HOUR = env.int("DAILY_SUMMARY_HOUR", default=8)
 # Pupils' anonymous reports (issue #11): abuse control without tracking, counted in the cache per

@@ -5,6 +5,8 @@ selector, serialize. The figures are the page's, suppressed the same way: a hidd
 is ``{"value": null, "suppressed": true}``; nothing here ever holds a name.
 """
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -158,7 +160,12 @@ class DashboardApi(APIView):
         period, errors = selectors.period_parse(request.query_params, jurisdiction=scope.jurisdiction)
         if errors:
             raise serializers.ValidationError(errors)
-        return Response(dashboard_json(selectors.dashboard_figures(scope, period)))
+        key = selectors.figures_cache_key("api", scope, period)
+        data = cache.get(key)
+        if data is None:
+            data = dashboard_json(selectors.dashboard_figures(scope, period))
+            cache.set(key, data, settings.DASHBOARD_CACHE_SECONDS)
+        return Response(data)
 
 
 class DashboardOverdueApi(APIView):

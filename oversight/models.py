@@ -72,6 +72,15 @@ class TallyDirty(models.Model):
     marked_at = models.DateTimeField()
 
 
+class TallyVersion(models.Model):
+    """One row counting the aggregator's changes to ``Tally``: pages cache their figures
+    under this number, so a cached page lasts exactly until the figures change."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    n = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+
 class DailySummary(models.Model):
     """The no-personal-data summary of one local day for one country (KZ §19.6); one per day."""
 

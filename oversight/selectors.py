@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext
 
 from agencies.models import Agency, AgencyKind, Jurisdiction, Region
 from cases.models import CaseAccess
 from cases.vocabulary import CaseOutcome, CaseStatus, Channel, Form, Kind, Place, Sex
 from notifications.models import Deadline, DeadlineRule, DeadlineState
 from oversight import metrics as M
-from oversight.models import Tally
+from oversight.models import Tally, TallyVersion
 from oversight.scopes import Scope
 from oversight.suppression import Cell, Rate, min_cell, rate, suppress_grid
 
@@ -82,6 +82,18 @@ class Period:
 
     def as_json(self) -> dict:
         return {"start": f"{self.start:%Y-%m}", "end": f"{self.end:%Y-%m}", "preset": self.preset}
+
+
+def tally_version() -> int:
+    """How many times the aggregator has changed the summary tables (0 before the first time)."""
+    return TallyVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+
+
+def figures_cache_key(kind: str, scope: Scope, period: Period) -> str:
+    """A cache key for what is drawn from a scope's figures: it changes with the summary
+    tables (``tally_version``), the language, the smallest shown cell and the period."""
+    return ":".join(["oversight", kind, str(tally_version()), get_language() or "", str(min_cell()),
+                     scope.token, f"{period.start:%Y-%m}", f"{period.end:%Y-%m}", period.preset])
 
 
 def _add_months(month: dt.date, n: int) -> dt.date:

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Case
-from oversight.models import CaseFact, Tally, TallyDirty
+from oversight.models import CaseFact, Tally, TallyDirty, TallyVersion
 from oversight.tally import Context, case_contributions, load_cases
 
 CELL = ("scope_type", "scope_id", "month", "metric", "key")
@@ -46,6 +46,10 @@ def _apply(delta: Counter) -> None:
         return
     table = Tally._meta.db_table
     with connection.cursor() as cursor:
+        # Cached dashboard pages are keyed by this number (oversight.selectors.tally_version).
+        cursor.execute(f"""INSERT INTO {TallyVersion._meta.db_table} (id, n, changed_at) VALUES (1, 1, %s)
+                           ON CONFLICT (id) DO UPDATE SET n = {TallyVersion._meta.db_table}.n + 1,
+                                                          changed_at = EXCLUDED.changed_at""", [timezone.now()])
         if connection.vendor == "postgresql":
             columns = [list(col) for col in zip(*(cell for cell, _n in cells))]
             params = [*columns, [n for _cell, n in cells]]

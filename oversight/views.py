@@ -5,11 +5,15 @@ they may not see, gets 404), parse the period, call a selector, render.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from oversight import exports, selectors
@@ -33,6 +37,29 @@ def _context(request, scope, period, errors):
             "scope_query": urlencode({"scope": scope.token})}
 
 
+def _figures_html(request, scope, period, base_query) -> str:
+    """The page's figures, tables and charts. Drawn once per scope, period and language, then
+    cached until the aggregator next changes the summary tables (``figures_cache_key``)."""
+    key = selectors.figures_cache_key("page", scope, period)
+    html = cache.get(key)
+    if html is None:
+        figures = selectors.dashboard_figures(scope, period)
+        # A region's row of a country's table opens that region's dashboard for the same period.
+        drill_url = reverse("oversight:home") + "?" + urlencode({"scope": "__scope__", **period.query})
+        sections = []
+        for name, slugs in SECTIONS:
+            tables = [(figures.tables[slug], chart_for(figures.tables[slug]),
+                       table_html(figures.tables[slug], drill_url=drill_url))
+                      for slug in slugs if slug in figures.tables]
+            if tables:
+                sections.append((name, tables))
+        html = render_to_string("oversight/_figures.html", {
+            "figures": figures, "sections": sections, "k": figures.k, "period": period, "base_query": base_query,
+        }, request=request)
+        cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)  # drawn by our own template, escaped there
+
+
 @login_required
 @require_GET
 def dashboard(request):
@@ -41,17 +68,7 @@ def dashboard(request):
     context = _context(request, scope, period, errors)
     if errors:
         return render(request, "oversight/dashboard.html", context, status=400)
-    figures = selectors.dashboard_figures(scope, period)
-    # A region's row of a country's table opens that region's dashboard for the same period.
-    drill_url = reverse("oversight:home") + "?" + urlencode({"scope": "__scope__", **period.query})
-    sections = []
-    for name, slugs in SECTIONS:
-        tables = [(figures.tables[slug], chart_for(figures.tables[slug]),
-                   table_html(figures.tables[slug], drill_url=drill_url))
-                  for slug in slugs if slug in figures.tables]
-        if tables:
-            sections.append((name, tables))
-    context.update({"figures": figures, "sections": sections, "k": figures.k})
+    context["body"] = _figures_html(request, scope, period, context["base_query"])
     return render(request, "oversight/dashboard.html", context)
 
 

@@ -205,3 +205,36 @@ def test_the_nav_links_the_dashboards_for_offices_and_heads_only(client_for, dem
     assert f'href="{link}"' in client_for("kz-ombudsman").get(reverse("cases:list")).content.decode()
     assert f'href="{link}"' in client_for("kz-head").get(reverse("cases:list")).content.decode()
     assert f'href="{link}"' not in client_for("kz-coordinator").get(reverse("cases:list")).content.decode()
+
+
+def test_a_cached_dashboard_shows_new_figures_once_the_aggregator_has_counted_them(
+        client_for, persona, settings, drain_tallies):
+    """The drawn figures are cached (DASHBOARD_CACHE_SECONDS), but only until the summary tables change."""
+    from cases.services import PartyInput, case_register
+
+    settings.DASHBOARD_MIN_CELL = 1  # single cases visible, to count them one by one
+
+    def file_one():
+        now = timezone.now()
+        case_register(user=persona("kz-coordinator"), school=Agency.objects.get(code="kz-school-1"),
+                      received_at=now, incident_at=now - dt.timedelta(hours=1), channel="citizen_reception",
+                      kinds=["bullying"], forms=["psychological"], places=["classroom"], description="",
+                      parties=[PartyInput(role="victim", family_name="A", given_name="B")])
+
+    def citizen_reception_cases(client):
+        data = client.get("/api/v1/dashboards/").json()
+        channels = next(t for t in data["tables"] if t["slug"] == "channels")
+        row = next(r for r in channels["rows"] if r["key"] == "citizen_reception")
+        return row["cells"][0]["value"]
+
+    client = client_for("kz-ombudsman")
+    file_one()
+    drain_tallies()
+    assert citizen_reception_cases(client) == 1
+    page = client.get(reverse("oversight:home")).content.decode()
+
+    file_one()
+    assert citizen_reception_cases(client) == 1  # not counted yet: the aggregator has not run
+    drain_tallies()
+    assert citizen_reception_cases(client) == 2
+    assert client.get(reverse("oversight:home")).content.decode() != page
