@@ -214,10 +214,10 @@ def api_client(token: str):
 
 def reader_token() -> str:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=READER))
-    return token.key
+    _instance, token = AuthToken.objects.create(user=get_user_model().objects.get(username=READER))
+    return token
 
 
 def get(client, url: str) -> float:
