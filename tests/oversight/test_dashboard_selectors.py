@@ -126,6 +126,21 @@ def test_trend_has_a_row_per_month_of_the_period(kz):
     assert cells(trend)["2026-02"] == ["40", "0", "0", "7"]
 
 
+def test_a_total_hidden_by_the_compliance_table_is_not_shown_by_the_trend(kz):
+    """The waived total (3) is hidden, so the met-late total is hidden beside it (complementary);
+    the trend must not print that total again, or the waived one follows from the grand total."""
+    put(kz, JAN, M.CLOCK, "kz.police_notice|met", 40)
+    put(kz, JAN, M.CLOCK, "kz.police_notice|met_late", 6)
+    put(kz, FEB, M.CLOCK, "kz.police_notice|met_late", 6)
+    put(kz, JAN, M.CLOCK, "kz.police_notice|breached", 20)
+    put(kz, JAN, M.CLOCK, "kz.police_notice|waived", 3)
+    tables = dashboard_figures(kz, period_months(JAN, MAR)).tables
+    rule_totals = [cell.display for cell in tables["compliance_rule"].totals.cells]
+    assert rule_totals[:5] == ["40", "•", "20", "0", "<5"]
+    assert tables["trend"].totals is None
+    assert "12" not in [cell.display for row in tables["trend"].rows for cell in row.cells]
+
+
 def test_other_scopes_figures_are_not_counted(kz):
     put(kz, JAN, M.CHANNEL, "self_report", 9)
     Tally.objects.create(scope_type=ScopeType.COUNTRY, scope_id=Jurisdiction.objects.get(code="UA").pk,
