@@ -22,9 +22,15 @@ export CHROMIUM_PATH ?= /usr/bin/chromium
 # In CI nothing may be skipped silently: no cache, strict markers, every skip
 # reason printed, and a JUnit report that .ci/run checks for skipped tests.
 ifneq ($(filter true 1 yes,$(CI)),)
-CI_PYTEST_OPTS := -p no:cacheprovider --strict-markers -rs --junitxml=var/ci-junit.xml
+CI_PYTEST_OPTS := -p no:cacheprovider --strict-markers -rs
+CI_JUNIT = --junitxml=var/ci-junit-$(1).xml
 endif
 PYTEST_ARGS ?=
+# The bulk of the suite runs on one pytest-xdist worker per CPU, each with its own test
+# database; the browser and fault tests then run on their own, since they start real
+# processes and time them. Exit code 5 (nothing selected, e.g. by PYTEST_ARGS) is not a failure
+# of one part; .ci/run checks that something ran.
+TEST_WORKERS ?= auto
 
 .PHONY: help run test bench messages venv deps test-deps clean
 
@@ -60,7 +66,8 @@ run: $(RUN_STAMP)
 test: $(TEST_STAMP)
 	@bin/compilemessages
 	@mkdir -p var
-	$(PY) -m pytest $(CI_PYTEST_OPTS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not faults" $(CI_PYTEST_OPTS) $(call CI_JUNIT,parallel) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -m "browser or faults" $(CI_PYTEST_OPTS) $(call CI_JUNIT,serial) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Every bench/*.py (but _helpers.py), run from the project root with the venv's python.
 bench: $(TEST_STAMP)
@@ -69,5 +76,5 @@ bench: $(TEST_STAMP)
 	for f in "$${files[@]}"; do echo "== $$f"; PYTHONPATH="$(CURDIR)" $(PY) "$$f"; done
 
 clean:
-	rm -rf staticfiles var/ci-junit.xml
+	rm -rf staticfiles var/ci-junit-*.xml
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

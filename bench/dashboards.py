@@ -134,11 +134,10 @@ CREATE TEMP TABLE bench_fill ON COMMIT DROP AS
 SELECT c.id, c.jurisdiction_id, c.school_id, c.intake_agency_id, c.channel, c.kinds, c.forms, c.places, c.status,
        c.outcome, home.region_id, j.time_zone AS tz,
        date_trunc('month', c.received_at AT TIME ZONE j.time_zone)::date AS month
-  FROM oversight_tallydirty d
-  JOIN cases_case c ON c.id = d.case_id
+  FROM cases_case c
   JOIN agencies_jurisdiction j ON j.id = c.jurisdiction_id
   JOIN agencies_agency home ON home.id = coalesce(c.school_id, c.intake_agency_id)
- WHERE c.merged_into_id IS NULL;
+ WHERE c.merged_into_id IS NULL AND c.id IN (SELECT case_id FROM oversight_tallydirty);
 
 CREATE TEMP TABLE bench_holder ON COMMIT DROP AS
 SELECT DISTINCT f.id, a.id AS agency, a.kind

@@ -9,7 +9,7 @@ agency is a 404 like one that does not exist.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -92,8 +92,12 @@ def notice_options(user, case: Case) -> NoticeOptions:
         return NoticeOptions(sender=None)
     routes = {route.recipient_kind: route for route in
               NoticeRoute.objects.filter(jurisdiction_id=case.jurisdiction_id, sender_kind=sender.kind)}
-    agencies = list(Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind__in=list(routes))
-                    .exclude(pk=sender.pk).order_by("name"))
+    agencies = Agency.objects.filter(jurisdiction_id=case.jurisdiction_id, kind__in=list(routes)).exclude(pk=sender.pk)
+    # SPEC §1 (agencies form a geography): the case's own region's agencies, and the national ones.
+    region_id = Agency.objects.filter(pk=case.school_id or case.intake_agency_id).values_list("region_id", flat=True).first()
+    if region_id is not None:
+        agencies = agencies.filter(Q(region_id=region_id) | Q(region__isnull=True))
+    agencies = list(agencies.order_by("name"))
     options = NoticeOptions(sender=sender, agencies=agencies, routes=routes)
     if sender.pk == case.school_id:
         # UA I.6, II.2: the head tells at least one parent or legal representative of each minor party.

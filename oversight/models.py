@@ -66,9 +66,15 @@ class CaseFact(models.Model):
 
 
 class TallyDirty(models.Model):
-    """A case whose contributions may have changed (written by database triggers)."""
+    """A mark that a case's contributions may have changed (written by database triggers).
 
-    case_id = models.UUIDField(primary_key=True)
+    Append-only, several per case allowed: a writer never waits for another writer or
+    for the aggregator on this table (no unique key to conflict on), and the aggregator
+    deletes only the marks it read, so a change committed meanwhile leaves a new mark.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    case_id = models.UUIDField(db_index=True)
     marked_at = models.DateTimeField()
 
 

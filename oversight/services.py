@@ -26,6 +26,7 @@ from oversight.models import CaseFact, Tally, TallyDirty, TallyVersion
 from oversight.tally import Context, case_contributions, load_cases
 
 CELL = ("scope_type", "scope_id", "month", "metric", "key")
+AGGREGATOR_LOCK = 0x7A11E5  # pg advisory lock key of tally_drain
 
 
 def _contributions(case_ids, ctx: Context) -> dict:
@@ -88,19 +89,32 @@ def _store_facts(current: dict, now: dt.datetime) -> None:
         CaseFact.objects.filter(case_id__in=gone).delete()
 
 
+def _aggregator_lock() -> bool:
+    """One aggregator at a time (PostgreSQL: a transaction-level advisory lock, not waited
+    for): two would read the same stored contributions and apply a change twice.
+    SQLite has one writer at a time anyway."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [AGGREGATOR_LOCK])
+        return cursor.fetchone()[0]
+
+
 def tally_drain(*, batch: int = 500) -> int:
     """Recompute up to ``batch`` dirty cases and apply the change to Tally; returns how many were taken.
 
     SPEC O1–O2, D4 (issue #10 item 4): figures from summary tables kept by an idempotent
-    aggregator. The dirty rows are claimed with ``FOR UPDATE SKIP LOCKED``: two
-    aggregators never take the same case, and a change that commits while a case is
-    claimed waits for this transaction and marks the case again (migration 0002).
+    aggregator. One aggregator at a time (``_aggregator_lock``); it reads the oldest
+    marks, recomputes their cases and deletes exactly the marks it read, so a change
+    that commits meanwhile leaves a mark for the next run (migration 0002).
     """
     with transaction.atomic():
-        claimed = list(TallyDirty.objects.select_for_update(skip_locked=True).order_by()
-                       .values_list("case_id", flat=True)[:batch])
-        if not claimed:
+        if not _aggregator_lock():
+            return 0  # another aggregator is at work; the marks wait for it
+        marks = list(TallyDirty.objects.order_by("id").values_list("id", "case_id")[:batch])
+        if not marks:
             return 0
+        claimed = list(dict.fromkeys(case_id for _id, case_id in marks))
         current = _contributions(claimed, Context())
         delta = Counter()
         for fact in CaseFact.objects.filter(case_id__in=claimed).only("case_id", "contributions"):
@@ -109,7 +123,7 @@ def tally_drain(*, batch: int = 500) -> int:
             delta.update(counter)
         _apply(delta)
         _store_facts(current, timezone.now())
-        TallyDirty.objects.filter(case_id__in=claimed).delete()
+        TallyDirty.objects.filter(id__in=[mark_id for mark_id, _case in marks]).delete()
     return len(claimed)
 
 
@@ -136,6 +150,8 @@ def tally_rebuild(*, batch: int = 2000) -> int:
     total, seen, last = Counter(), 0, None
     with transaction.atomic():
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # waits for a running aggregator
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AGGREGATOR_LOCK])
             for model in (TallyDirty, CaseFact, Tally):
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")
         ctx = Context()

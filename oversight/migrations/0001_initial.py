@@ -24,7 +24,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TallyDirty',
             fields=[
-                ('case_id', models.UUIDField(primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(primary_key=True, serialize=False)),
+                ('case_id', models.UUIDField(db_index=True)),
                 ('marked_at', models.DateTimeField()),
             ],
         ),

@@ -7,14 +7,13 @@ transaction. The aggregator (``oversight.services.tally_drain``) does the rest.
 
 PostgreSQL: one statement-level trigger per table and event, reading the
 statement's transition table, so a bulk INSERT of a million rows costs one
-``INSERT … SELECT DISTINCT``, and a one-row save one small upsert. The upsert is
-``ON CONFLICT DO UPDATE … WHERE marked_at < now()``: it takes the dirty row's lock
-(so a change made while the aggregator holds that row waits for it and marks the
-case again after it, instead of being lost); within one transaction the second
-mark of a case writes nothing.
+``INSERT … SELECT DISTINCT``, and a one-row save one small insert. The marks are
+an append-only log with no unique key: a writer never waits on a mark another
+transaction holds (an upsert on one row per case did, and deadlocked a notice
+recorded while the sweep escalated the same case), and the aggregator deletes only
+the marks it read, so a change committed meanwhile is taken next time.
 
-SQLite (the embedded ``make run``): row triggers with ``INSERT OR IGNORE``; SQLite
-serialises writers, so the aggregator can never hold a row a writer needs.
+SQLite (the embedded ``make run``): row triggers with a plain ``INSERT``.
 """
 
 from django.db import migrations
@@ -67,9 +66,7 @@ def _postgresql(table, event, case_expr, join, condition):
         f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 INSERT INTO oversight_tallydirty (case_id, marked_at)
-                SELECT DISTINCT {case_expr}, now() FROM r {join} {where_sql} ORDER BY 1
-                ON CONFLICT (case_id) DO UPDATE SET marked_at = EXCLUDED.marked_at
-                 WHERE oversight_tallydirty.marked_at < EXCLUDED.marked_at;
+                SELECT DISTINCT {case_expr}, now() FROM r {join} {where_sql};
                 RETURN NULL;
             END $$""",
         f"DROP TRIGGER IF EXISTS {name} ON {table}",
@@ -93,7 +90,7 @@ def _sqlite(table, event, case_expr, join, condition):
     return [
         f"DROP TRIGGER IF EXISTS {name}",
         f"""CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW {when}
-            BEGIN INSERT OR IGNORE INTO oversight_tallydirty (case_id, marked_at) {source}; END""",
+            BEGIN INSERT INTO oversight_tallydirty (case_id, marked_at) {source}; END""",
     ]
 
 

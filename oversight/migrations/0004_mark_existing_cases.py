@@ -6,8 +6,7 @@ from django.db import migrations
 
 def mark_all(apps, schema_editor):
     schema_editor.execute("INSERT INTO oversight_tallydirty (case_id, marked_at) SELECT id, CURRENT_TIMESTAMP "
-                          "FROM cases_case WHERE id NOT IN (SELECT case_id FROM oversight_casefact) "
-                          "ON CONFLICT (case_id) DO NOTHING", params=None)
+                          "FROM cases_case WHERE id NOT IN (SELECT case_id FROM oversight_casefact)", params=None)
 
 
 class Migration(migrations.Migration):

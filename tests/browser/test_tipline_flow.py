@@ -7,6 +7,8 @@ import os
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from agencies.models import Agency
@@ -100,9 +102,11 @@ def test_a_pupil_reports_from_a_phone_and_the_coordinator_turns_it_into_a_case(l
     Image.new("RGB", (390, 600), (240, 240, 250)).save(screenshot_file, "PNG")
     phone.fill("#id_body", "Міне, олардың чаттағы жазғаны.")
     phone.set_input_files("#id_files", str(screenshot_file))
-    phone.click("button:has-text('Send')")
+    phone.click("button.primary[type=submit]")  # "Жіберу": the pupil reads Kazakh
     phone.wait_for_selector("text=олардың чаттағы жазғаны")
-    assert phone.locator("#tip-status").inner_text().strip() == "The school has your new message and will answer here."
+    with translation.override("kk"):
+        assert phone.locator("#tip-status").inner_text().strip() == gettext(
+            "The school has your new message and will answer here.")
     assert fits_the_phone(phone)
     shot(phone, "04-pupil-reads-reply-adds-screenshot")
 
@@ -137,12 +141,19 @@ def test_a_pupil_reports_from_a_phone_and_the_coordinator_turns_it_into_a_case(l
     shot(staff, "08-coordinator-queue-phone")
     staff.click("text=Link and QR code")
     staff.wait_for_selector("img.tip-qr")
-    staff.wait_for_function("document.querySelector('img.tip-qr').complete "
-                            "&& document.querySelector('img.tip-qr').naturalWidth > 0")
+    # Polled from here: wait_for_function evaluates a string, which the page's CSP forbids.
+    qr_drawn = "() => { const img = document.querySelector('img.tip-qr'); return img.complete && img.naturalWidth > 0; }"
+    for _attempt in range(50):
+        if staff.evaluate(qr_drawn):
+            break
+        staff.wait_for_timeout(100)
+    assert staff.evaluate(qr_drawn)
     assert f"/report/{token}/" in staff.content() and fits_the_phone(staff)
     shot(staff, "09-school-link-and-qr-phone")
 
     # 5. The pupil sees that the school is acting on it.
     phone.goto(f"{base}/report/{token}/follow-up/thread/")
-    assert phone.locator("#tip-status").inner_text().strip() == "The school opened a case and is acting on it."
+    with translation.override("kk"):
+        assert phone.locator("#tip-status").inner_text().strip() == gettext(
+            "The school opened a case and is acting on it.")
     shot(phone, "07-pupil-sees-case-opened")

@@ -192,6 +192,8 @@ def test_draining_again_or_marking_clean_cases_dirty_changes_nothing(persona, fi
     now = timezone.now()
     TallyDirty.objects.bulk_create([TallyDirty(case_id=pk, marked_at=now)
                                     for pk in Case.objects.values_list("pk", flat=True)])
+    TallyDirty.objects.bulk_create([TallyDirty(case_id=pk, marked_at=now)  # marked twice: still once each
+                                    for pk in Case.objects.values_list("pk", flat=True)])
     assert drain_tallies() == Case.objects.count()
     assert table() == before and facts() == before_facts
 

@@ -310,8 +310,8 @@ def test_an_overdue_item_is_badged_on_the_case_page_and_first_in_my_items(client
                                    due_on=_today(kz_case) + dt.timedelta(days=30))
     late = services.plan_item_add(user=coordinator, plan=plan, measure="home_visit", detail="",
                                   owner_agency=kz_case.school, owner=pedagogue, due_on=_today(kz_case))
-    client.force_login(pedagogue)
     with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
+        client.force_login(pedagogue)  # two days on: a session from before has timed out (accounts)
         page = client.get(reverse("support:case_plans", args=[kz_case.pk])).content.decode()
         mine = client.get(reverse("support:my_items")).content.decode()
     row = page[page.index(f'id="item-{late.pk}"'):]
