@@ -57,8 +57,8 @@ def test_a_pupil_reports_from_a_phone_and_the_coordinator_turns_it_into_a_case(l
 
     # 1. The pupil opens the school's link (from the QR code), picks Kazakh and writes what happened.
     phone.goto(f"{base}/report/{token}/")
-    phone.select_option("#language", "kk")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():  # the picker submits itself; wait for the Kazakh page
+        phone.select_option("#language", "kk")
     assert phone.locator("html").get_attribute("lang") == "kk"
     phone.fill("#id_what", "Үзілісте 7Б сыныбының екі баласы мені итеріп, телефонымды алып қойды.")
     phone.select_option("#id_place", "corridor")
