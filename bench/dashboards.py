@@ -343,10 +343,10 @@ def measure_level(level: int, reps: int, service_ids, *, close: bool) -> dict:
 def explain_scope(token: str) -> str:
     kind, pk = token.split(":")
     rows = _lib.sql("""EXPLAIN (ANALYZE, BUFFERS)
-                       SELECT metric, key, sum(n) FROM oversight_tally
+                       SELECT month, metric, key, n FROM oversight_tally
                         WHERE scope_type = %s AND scope_id = %s
                           AND month >= (date_trunc('month', now()) - interval '11 months')::date
-                        GROUP BY metric, key""", [kind, int(pk)])
+                          AND month <= date_trunc('month', now())::date""", [kind, int(pk)])
     return "\n".join(r[0] for r in rows)
 
 

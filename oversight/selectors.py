@@ -8,9 +8,9 @@ all call these):
   ``period_preset(preset, jurisdiction=...)`` and ``period_months(start, end)`` build one
   directly (e.g. a quarter: ``period_months(date(2026, 1, 1), date(2026, 3, 1))``).
 * ``dashboard_figures(scope, period)`` → ``Dashboard``: every table of the scope and
-  period, suppressed (``oversight.suppression``), and the summary cards. Two queries on
-  ``Tally`` (a GROUP BY over the period's months, and the months' trend), plus small
-  label look-ups (rules, regions, agencies); never a scan of cases.
+  period, suppressed (``oversight.suppression``), and the summary cards. One range scan
+  of the scope's ``Tally`` cells over the period's months (summed here, per metric and
+  per month), plus small label look-ups (rules, regions, agencies); never a scan of cases.
   ``Dashboard.tables`` maps a table's slug (``TABLE_SLUGS``) to a ``Table``.
 * ``overdue_list(scope, cursor=None, limit=50)`` → ``OverduePage``: the clocks breached
   now in the scope: case reference, rule (name and citation), responsible agency, how long
@@ -26,7 +26,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext
 
@@ -330,23 +330,25 @@ def _split(key: str, parts: int) -> list[str] | None:
     return pieces if len(pieces) == parts else None
 
 
-def _tally(scope: Scope, period: Period):
-    return Tally.objects.filter(scope_type=scope.type, scope_id=scope.id,
-                                month__gte=period.start, month__lte=period.end)
+def _tally_rows(scope: Scope, period: Period):
+    """The scope's cells over the period's months: ``(month, metric, key, n)``, one per stored cell
+    (``Tally`` holds one row per scope, month, metric and key), read in one indexed range scan."""
+    return (Tally.objects.filter(scope_type=scope.type, scope_id=scope.id,
+                                 month__gte=period.start, month__lte=period.end)
+            .values_list("month", "metric", "key", "n").order_by())
 
 
 def dashboard_figures(scope: Scope, period: Period) -> Dashboard:
     """Every table and card of ``scope`` over ``period``, suppressed (SPEC D4)."""
-    sums: dict[str, dict[str, int]] = {}
-    for metric, key, n in _tally(scope, period).values_list("metric", "key").annotate(total=Sum("n")).order_by():
-        sums.setdefault(metric, {})[key] = n
-    by_month: dict[dt.date, dict[str, int]] = {}
-    trend_rows = (_tally(scope, period).filter(Q(metric=M.CASES) | Q(metric=M.CLOCK))
-                  .values_list("month", "metric", "key").annotate(total=Sum("n")).order_by())
-    for month, metric, key, n in trend_rows:
-        column = "cases" if metric == M.CASES else (_split(key, 2) or ["", ""])[1]
-        by_month.setdefault(month, {})
-        by_month[month][column] = by_month[month].get(column, 0) + n
+    sums: dict[str, dict[str, int]] = {}  # metric -> key -> the period's sum
+    by_month: dict[dt.date, dict[str, int]] = {}  # month -> new cases and clocks by state
+    for month, metric, key, n in _tally_rows(scope, period):
+        keyed = sums.setdefault(metric, {})
+        keyed[key] = keyed.get(key, 0) + n
+        if metric == M.CASES or metric == M.CLOCK:
+            column = "cases" if metric == M.CASES else (_split(key, 2) or ["", ""])[1]
+            row = by_month.setdefault(month, {})
+            row[column] = row.get(column, 0) + n
 
     tables: dict[str, Table] = {}
     jurisdiction_code = scope.jurisdiction.code
