@@ -57,14 +57,6 @@ def commission_schools_for_user(user):
             .select_related("jurisdiction"))
 
 
-def user_has_commission_work(user) -> bool:
-    """For the navigation link: one EXISTS query, run only when a page shows the link."""
-    if not user.is_authenticated:
-        return False
-    open_invitation = Invitation.objects.filter(user=user, revoked_at__isnull=True)
-    return commission_schools_for_user(user).exists() or open_invitation.exists()
-
-
 def school_get_for_user(user, school_id) -> Agency:
     school = commission_schools_for_user(user).filter(pk=school_id).first()
     if school is None:

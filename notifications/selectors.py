@@ -235,9 +235,14 @@ def _in_app(user):
     return OutboxMessage.objects.filter(recipient=user, channel=Channel.IN_APP)
 
 
+def unread_in_app(user):
+    """The user's in-app notices not read yet (the bell counts them: ``config.nav``)."""
+    return _in_app(user).filter(read_at__isnull=True)
+
+
 def unread_count(user) -> int:
     """One COUNT on the outbox by recipient (indexed foreign key)."""
-    return _in_app(user).filter(read_at__isnull=True).count()
+    return unread_in_app(user).count()
 
 
 def unread_messages(user, *, limit: int = 50) -> list[OutboxMessage]:

@@ -422,16 +422,15 @@ def test_the_bell_counts_unread_messages_and_opening_the_list_marks_them_read(cl
     assert '<span class="count">0</span>' in html
 
 
-def test_the_bell_count_is_one_count_query(rf, persona, kz_case):
-    from notifications.context_processors import notification_bell
+def test_the_bell_count_comes_with_the_navigation_in_one_query(persona, kz_case):
+    from config.nav import nav_links
 
-    request = rf.get("/")
-    request.user = persona("kz-guardianship")
-    context = notification_bell(request)
+    notice_send(user=persona("kz-head"), case=kz_case, channel="phone", to_agency=agency("kz-guardianship"))
+    officer = persona("kz-guardianship")
     with CaptureQueriesContext(connection) as queries:
-        assert int(str(context["unread_notifications"])) == 0
-        assert not context["unread_notifications"]
-    assert len(queries.captured_queries) == 1 and "COUNT(" in queries.captured_queries[0]["sql"].upper()
+        assert nav_links(officer).unread == 1
+    assert len(queries.captured_queries) == 1
+    assert nav_links(persona("kz-head")).unread == 0
 
 
 def test_notices_and_emails_carry_no_personal_data(client, persona, kz_case, settings):

@@ -1,17 +1,9 @@
-"""``{% if user|sees_triage %}``: whether to link the school's queue of pupils' reports."""
+"""``{{ user|urgent_tip_alerts }}``: the badge on the link to the queue of pupils' reports (the link
+itself: ``config.nav``)."""
 
 from django import template
 
 register = template.Library()
-
-
-@register.filter
-def sees_triage(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    from tipline.permissions import triage_schools
-
-    return triage_schools(user).exists()
 
 
 @register.filter
