@@ -14,6 +14,7 @@ from django.conf import settings
 from django_otp import user_has_device
 
 from agencies.models import OMBUDSMAN_KINDS, AgencyKind
+from agencies.selectors import memberships_of
 
 AGENCY_STAFF = "agency_staff"
 OMBUDSMAN = "ombudsman"
@@ -23,7 +24,8 @@ def mfa_required(user) -> bool:
     required = set(settings.MFA_REQUIRED_ROLES)
     if not required or not user.is_authenticated:
         return False
-    for role, kind in user.memberships.values_list("role", "agency__kind"):
+    for membership in memberships_of(user):
+        role, kind = membership.role, membership.agency.kind
         if role in required:
             return True
         if AGENCY_STAFF in required and kind != AgencyKind.SCHOOL:

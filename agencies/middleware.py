@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 
+from agencies.selectors import memberships_of
+
 
 class JurisdictionTimezoneMiddleware:
     def __init__(self, get_response):
@@ -10,9 +12,9 @@ class JurisdictionTimezoneMiddleware:
     def __call__(self, request):
         zone = None
         if request.user.is_authenticated:
-            membership = request.user.memberships.select_related("agency__jurisdiction").first()
-            if membership:
-                zone = membership.agency.jurisdiction.zone
+            memberships = memberships_of(request.user)
+            if memberships:
+                zone = memberships[0].agency.jurisdiction.zone
         if zone:
             timezone.activate(zone)
         else:

@@ -1,17 +1,20 @@
-"""The navigation's links on every page (templates/base.html): which to show, in one query.
+"""The navigation's links on every page (templates/base.html): which to show, cheaply.
 
-A link is shown when the user has something behind it. The test is each app's own selector,
-so that a link and its page agree:
+A link is shown when the user has something behind it, by the same rule as the page's own
+selector, read here off the user's memberships (``agencies.selectors.memberships_of``: one
+query a request, shared with the time zone and the dashboards' scopes):
 
-- "New report": ``agencies.selectors.schools_for_intake`` or ``cases.intake.agencies_for_intake``;
-- "Commission": ``commission.selectors.commission_schools_for_user`` or an open invitation;
-- "Pupils' reports": ``tipline.permissions.triage_schools``;
-- "Help directory": ``directory.permissions.reader_jurisdictions``;
-- the bell: ``notifications.selectors.unread_count``.
+- "New report": a school role that files reports (``agencies.selectors.schools_for_intake``),
+  or an intake role in an agency that opens cases itself (``cases.intake.agencies_for_intake``);
+- "Commission": a head or secretary of a school (``commission.selectors.commission_schools_for_user``),
+  a seat in a school's commission, or an open invitation to a meeting;
+- "Pupils' reports": a school role that reads them (``tipline.permissions.triage_schools``);
+- "Help directory": any membership (``directory.permissions.reader_jurisdictions``);
+- the bell: the unread in-app notices (``notifications.selectors.unread_in_app``).
 
-They are asked as EXISTS (and one COUNT) inside a single statement rather than one query per link,
-and the answer is kept on the user object for the rest of the request. The links are a hint:
-every page still checks its own permission.
+The seat, the invitation and the bell's count are one more query. tests/test_nav.py checks
+every demo login against the selectors themselves. The links are a hint: every page still
+checks its own permission.
 """
 
 from __future__ import annotations
@@ -43,31 +46,32 @@ def nav_links(user) -> NavLinks:
     cached = getattr(user, "_nav_links", None)
     if cached is not None:
         return cached
-    from agencies.selectors import schools_for_intake
-    from cases.intake import agencies_for_intake
-    from commission.models import Invitation
-    from commission.selectors import commission_schools_for_user
-    from directory.permissions import reader_jurisdictions
+    from agencies.models import SCHOOL_INTAKE_ROLES, AgencyKind, StaffRole
+    from agencies.selectors import memberships_of
+    from cases.intake import AGENCY_INTAKE_ROLES, INTAKE_AGENCY_KINDS
+    from commission.models import CompositionMember, Invitation
     from notifications.selectors import unread_in_app
-    from tipline.permissions import triage_schools
+    from tipline.permissions import READ_ROLES
 
-    unread = (unread_in_app(user).order_by().values("recipient_id")
-              .annotate(n=Count("pk")).values("n"))
+    unread = unread_in_app(user).order_by().values("recipient_id").annotate(n=Count("pk")).values("n")
     row = (get_user_model().objects.filter(pk=user.pk).annotate(
-        intake_school=Exists(schools_for_intake(user)),
-        intake_agency=Exists(agencies_for_intake(user)),
-        commission_school=Exists(commission_schools_for_user(user)),
+        seat=Exists(CompositionMember.objects.filter(user=user, composition__commission__school__kind=AgencyKind.SCHOOL)),
         invitation=Exists(Invitation.objects.filter(user=user, revoked_at__isnull=True)),
-        triage=Exists(triage_schools(user)),
-        directory=Exists(reader_jurisdictions(user)),
         unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
-    ).values("intake_school", "intake_agency", "commission_school", "invitation", "triage", "directory",
-             "unread").first())
-    if row is None:
-        return NONE
-    links = NavLinks(new_report=row["intake_school"] or row["intake_agency"],
-                     commission=row["commission_school"] or row["invitation"],
-                     triage=row["triage"], directory=row["directory"], unread=row["unread"])
+    ).values("seat", "invitation", "unread").first()) or {"seat": False, "invitation": False, "unread": 0}
+
+    at_school = [m.role for m in memberships_of(user) if m.agency.kind == AgencyKind.SCHOOL]
+    intake_agency = any(m.role in AGENCY_INTAKE_ROLES
+                        and m.agency.kind in INTAKE_AGENCY_KINDS.get(m.agency.jurisdiction.code, ())
+                        for m in memberships_of(user))
+    links = NavLinks(
+        new_report=intake_agency or any(role in SCHOOL_INTAKE_ROLES for role in at_school),
+        commission=(row["seat"] or row["invitation"]
+                    or any(role in (StaffRole.HEAD, StaffRole.COMMISSION_SECRETARY) for role in at_school)),
+        triage=any(role in READ_ROLES for role in at_school),
+        directory=user.is_superuser or bool(memberships_of(user)),
+        unread=row["unread"],
+    )
     user._nav_links = links
     return links
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from agencies.models import Agency, AgencyKind as K, Jurisdiction, Region, StaffRole
+from agencies.selectors import memberships_of
 from oversight.models import ScopeType
 
 NATIONAL_KINDS = frozenset({K.NATIONAL_OMBUDSMAN, K.CHILD_RIGHTS_COMMITTEE, K.EDUCATION_MINISTRY,
@@ -81,9 +82,8 @@ def scopes_for_user(user) -> list[Scope]:
     cached = getattr(user, "_dashboard_scopes", None)  # asked by the page and by the nav link alike
     if cached is not None:
         return list(cached)
-    memberships = user.memberships.select_related("agency__jurisdiction", "agency__region__jurisdiction")
     countries, regions, agencies = {}, {}, {}
-    for membership in memberships:
+    for membership in memberships_of(user):
         agency = membership.agency
         if agency.kind in NATIONAL_KINDS:
             countries[agency.jurisdiction_id] = _country(agency.jurisdiction)

@@ -1,5 +1,6 @@
 """The navigation's links (config/nav.py): each shown exactly when the page behind it has
-something for the user, as its own app's selector decides, and all asked in one query."""
+something for the user, as its own app's selector decides, with one query beside the user's
+memberships (which the request has read already)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agencies.selectors import schools_for_intake
+from agencies.selectors import memberships_of, schools_for_intake
 from cases.intake import agencies_for_intake
 from commission.models import Invitation
 from commission.selectors import commission_schools_for_user
@@ -31,7 +32,7 @@ def _per_app(user) -> dict:
     }
 
 
-def test_every_demo_login_sees_the_links_its_apps_allow_in_one_query(demo):
+def test_every_demo_login_sees_the_links_its_apps_allow_in_one_query_beside_its_memberships(demo):
     get_user_model().objects.create_user("nav-outsider", password="nav-outsider-pass-2026")  # works nowhere
     users = list(get_user_model().objects.order_by("username"))
     assert len(users) > 20
@@ -39,6 +40,7 @@ def test_every_demo_login_sees_the_links_its_apps_allow_in_one_query(demo):
     for user in users:
         expected = _per_app(user)
         user = get_user_model().objects.get(pk=user.pk)  # nothing remembered from the line above
+        memberships_of(user)  # read by the time-zone middleware before any page renders
         with CaptureQueriesContext(connection) as queries:
             links = nav_links(user)
             assert nav_links(user) is links  # asked again by the page: no second query
