@@ -6,7 +6,7 @@ against (``casework.services.actions``). A field's type says where its value goe
 is a code, number, date, tick or id and is kept in ``Action.data``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 

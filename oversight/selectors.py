@@ -37,7 +37,7 @@ from notifications.models import Deadline, DeadlineRule, DeadlineState
 from oversight import metrics as M
 from oversight.models import Tally, TallyVersion
 from oversight.scopes import Scope
-from oversight.suppression import Cell, Rate, min_cell, rate, suppress_grid
+from oversight.suppression import Cell, Rate, min_cell, suppress_grid
 
 # --- the period ---------------------------------------------------------------------------
 
