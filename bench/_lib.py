@@ -64,6 +64,16 @@ def recreate_database(database_url: str) -> None:
     conn.close()
 
 
+def use_database(database_url: str) -> None:
+    """Point this process's connection at another database of the same server (a benchmark that
+    keeps each size in a database of its own and measures them side by side)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["NAME"] = urlparse(database_url).path.lstrip("/")
+
+
 def django_setup() -> None:
     import os
 

@@ -4,9 +4,10 @@ and the aggregator's drain rate.
     .venv/bin/python bench/dashboards.py            # full run: 100k then 1M generated cases
     .venv/bin/python bench/dashboards.py --quick    # fast check: 10k then 100k
 
-It recreates its own PostgreSQL database (default
-postgres://postgres@127.0.0.1:5432/childsafe_bench, or --database-url /
-BENCH_DATABASE_URL), loads the demo world and:
+Each size gets a PostgreSQL database of its own, named after --database-url /
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/childsafe_bench) and the
+size (e.g. childsafe_bench_100k), recreated each run. For each size it loads the demo
+world and:
 
 1. files 2,000 cases through the real service (``case_register``: parties with birth
    dates and sexes, clocks, grants; the triggers mark them dirty) and times the
@@ -15,15 +16,19 @@ BENCH_DATABASE_URL), loads the demo world and:
    five regions of both countries, and fills the summary tables for them with one
    set-based SQL statement that computes what the aggregator computes for such a case
    (the generated parties have no birth date and no sex, so their age band and sex are
-   "unknown", and they have no placements or commission decisions). At the first
-   size the tables are compared with ``tally_rebuild()`` when that size is at most
-   20,000 cases (``--verify`` asks it at any size): they must be equal.
-3. times the dashboard page (``oversight:home``) and its API (``/api/v1/dashboards/``)
-   through the in-process test client, for the national office (the country), the
-   regional ombudsman (a region) and a school head (an organisation), with the
-   default period (the last 12 months): median of ≥ 11 requests.
-4. at each size, closes the 2,000 service cases (one UPDATE: the triggers mark them)
-   and times the drain again, with the tables at that size.
+   "unknown", and they have no placements or commission decisions). A size of at most
+   20,000 cases (any size with ``--verify``) compares the tables with ``tally_rebuild()``:
+   they must be equal.
+3. closes the 2,000 service cases (one UPDATE: the triggers mark them) and times the
+   drain again, with the tables at that size.
+
+Then it times the dashboard page (``oversight:home``) and its API (``/api/v1/dashboards/``)
+through the in-process test client, for the national office (the country), the regional
+ombudsman (a region) and a school head (an organisation), with the default period (the
+last 12 months), from the cache and cold, and the selector alone. The sizes are measured
+side by side: ``--rounds`` rounds, each switching between the sizes' databases, so that
+other load on the machine for a while weighs on every size alike (on a 2-core virtual
+machine, the same page measured ten minutes apart moved by up to 30%).
 
 Targets: the page ≤ 50 ms at the large size, and ≤ 1.2× its time at the small size.
 Results go to the terminal and to bench/results.md (its "Dashboards benchmark"
@@ -254,6 +259,9 @@ def verify_against_rebuild() -> dict:
 
 # --- Requests ----------------------------------------------------------------------------------
 
+SERIES = ("browser", "browser_cold", "api", "api_cold", "selector")
+
+
 def scope_token(username: str, kind: str) -> str:
     from django.contrib.auth import get_user_model
 
@@ -264,22 +272,26 @@ def scope_token(username: str, kind: str) -> str:
 
 
 def clients(username: str):
+    """A signed-in browser (a session in the current database) and an API client with its own
+    token: each request loads its user afresh, as on a real server."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from knox.models import AuthToken
     from rest_framework.test import APIClient
 
     user = get_user_model().objects.get(username=username)
     browser = Client()
     browser.force_login(user)
     api = APIClient()
-    api.force_authenticate(user)
+    _instance, token = AuthToken.objects.create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return browser, api
 
 
-def timed(client, url: str, params: dict, reps: int, *, cold: bool = False) -> tuple[float, float]:
-    """Median and fastest time of ``reps`` requests. ``cold``: the cache is emptied before each (outside the
-    timing), as for the first view after the aggregator changed a figure; otherwise the drawn
-    figures come from the cache, as for every other view until the next change."""
+def request_times(client, url: str, params: dict, reps: int, *, cold: bool = False) -> list[float]:
+    """The times of ``reps`` requests after one warm-up. ``cold``: the cache is emptied before each
+    (outside the timing), as for the first view after the aggregator changed a figure; otherwise the
+    drawn figures come from the cache, as for every other view until the next change."""
     from django.core.cache import cache
 
     response = client.get(url, params)
@@ -292,10 +304,10 @@ def timed(client, url: str, params: dict, reps: int, *, cold: bool = False) -> t
         response = client.get(url, params)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
-    return _lib.median(times), min(times)
+    return times
 
 
-def selector_time(username: str, token: str, reps: int) -> tuple[float, float]:
+def selector_times(username: str, token: str, reps: int) -> list[float]:
     """The selector alone (scope, period, figures), without the request and the template."""
     from django.contrib.auth import get_user_model
 
@@ -310,37 +322,101 @@ def selector_time(username: str, token: str, reps: int) -> tuple[float, float]:
         period, _errors = selectors.period_parse({}, jurisdiction=scope.jurisdiction)
         selectors.dashboard_figures(scope, period)
         times.append(time.perf_counter() - started)
-    return _lib.median(times[1:]), min(times[1:])
+    return times[1:]
 
 
-def measure_level(level: int, reps: int, service_ids, *, close: bool) -> dict:
+def measure_round(size: dict, reps: int, samples: dict) -> None:
+    """One round of every figure on one size's database (this process is pointed at it)."""
+    from django.core.cache import cache
     from django.urls import reverse
 
-    result = {"level": level, "pages": {}}
+    cache.clear()  # the other database's figures may sit under the same version number
+    page = reverse("oversight:home")
+    for username, _label, _kind in PERSONAS:
+        browser, api, token = size["clients"][username]
+        mine = samples.setdefault(size["level"], {}).setdefault(username, {k: [] for k in SERIES})
+        mine["browser"] += request_times(browser, page, {"scope": token}, reps)
+        mine["browser_cold"] += request_times(browser, page, {"scope": token}, reps, cold=True)
+        mine["api"] += request_times(api, "/api/v1/dashboards/", {"scope": token}, reps)
+        mine["api_cold"] += request_times(api, "/api/v1/dashboards/", {"scope": token}, reps, cold=True)
+        mine["selector"] += selector_times(username, token, reps)
+
+
+def measure_side_by_side(sizes: list[dict], reps: int, rounds: int) -> list[dict]:
+    """Every figure of every size, in ``rounds`` rounds that switch between the sizes' databases
+    (the order alternating), so that whatever else slows the machine for a while slows each size
+    alike. Returns per size: per persona, the median and the fastest of each series."""
+    samples: dict = {}
+    per_round = max(1, -(-reps // rounds))
+    for number in range(rounds):
+        for size in (sizes if number % 2 == 0 else sizes[::-1]):
+            _lib.use_database(size["url"])
+            measure_round(size, per_round, samples)
+        log(f"  round {number + 1}/{rounds} done")
+    results = []
+    for size in sizes:
+        pages = {}
+        for username, _label, _kind in PERSONAS:
+            series = samples[size["level"]][username]
+            pages[username] = {k: _lib.median(v) for k, v in series.items()}
+            pages[username]["fastest"] = {k: min(v) for k, v in series.items()}
+            pages[username]["token"] = size["clients"][username][2]
+            pages[username]["rows"] = size["rows"][username]
+            pages[username]["n"] = len(series["browser"])
+            log(f"  {size['level']:,}: {username}: page {pages[username]['browser'] * 1000:.1f} ms "
+                f"(cold {pages[username]['browser_cold'] * 1000:.1f}), API {pages[username]['api'] * 1000:.1f} ms "
+                f"(cold {pages[username]['api_cold'] * 1000:.1f}), selector {pages[username]['selector'] * 1000:.1f} ms")
+        results.append({**size, "pages": pages})
+    return results
+
+
+# --- One size, in a database of its own ---------------------------------------------------------
+
+def build_size(level: int, url: str, args) -> dict:
+    """A database at ``level`` generated cases (plus the service-filed ones), the aggregator's
+    drain timed on it, and the clients that will read its dashboards."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django_otp import devices_for_user
+
+    import _generate
+    from agencies.demo import load_demo
+
+    log(f"Building {url} with {level:,} generated cases ...")
+    _lib.use_database(url)  # closes the connection first: the database is dropped and made again
+    _lib.recreate_database(url)
+    call_command("migrate", verbosity=0)
+    load_demo(password=_lib.BENCH_PASSWORD)
+    # The bench signs in with force_login and tokens: the demo logins' authenticators would ask for a code.
+    for user in get_user_model().objects.all():
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+    log(f"  filing {SERVICE_CASES:,} cases through the service ...")
+    service_ids = seed_service_cases(SERVICE_CASES)
+    first_drain = timed_drain()
+    log(f"  aggregator: {first_drain[0]:,} cases in {first_drain[1]:.1f} s, "
+        f"{first_drain[0] / first_drain[1]:.0f} cases/s")
+    gen = _generate.Generator()
+    generated = fill(gen, have=0, level=level)
+    filled = fill_tallies()
+    _generate.settle()
+    log(f"  generated in {generated:.0f} s, summary tables filled in SQL in {filled:.0f} s")
+    check = verify_against_rebuild() if (level <= 20_000 or args.verify) else None
+    drain = redrain(service_ids, close=True)
+    log(f"  drain of {drain[0]:,} changed service cases: {drain[1]:.1f} s, {drain[0] / drain[1]:.0f} cases/s")
+    _generate.settle()
+    size = {"level": level, "url": url, "first_drain": first_drain, "drain": drain, "check": check,
+            "fill_s": generated + filled, "clients": {}, "rows": {},
+            "tally_rows": _lib.sql("SELECT count(*) FROM oversight_tally")[0][0],
+            "counts": {t: _lib.sql(f"SELECT count(*) FROM {t}")[0][0] for t in
+                       ("cases_case", "cases_party", "notifications_deadline", "cases_caseaccess",
+                        "oversight_tally")}}
     for username, _label, kind in PERSONAS:
         token = scope_token(username, kind)
-        browser, api = clients(username)
-        timings = {
-            "browser": timed(browser, reverse("oversight:home"), {"scope": token}, reps),
-            "browser_cold": timed(browser, reverse("oversight:home"), {"scope": token}, reps, cold=True),
-            "api": timed(api, "/api/v1/dashboards/", {"scope": token}, reps),
-            "api_cold": timed(api, "/api/v1/dashboards/", {"scope": token}, reps, cold=True),
-            "selector": selector_time(username, token, reps),
-        }
-        page, page_cold, api_s, api_cold, selector = (timings[k][0] for k in timings)
-        rows = _lib.sql("SELECT count(*) FROM oversight_tally WHERE scope_type = %s AND scope_id = %s",
-                        token.split(":"))[0][0]
-        result["pages"][username] = {"browser": page, "browser_cold": page_cold, "api": api_s,
-                                     "api_cold": api_cold, "selector": selector, "rows": rows,
-                                     "token": token, "fastest": {k: t[1] for k, t in timings.items()}}
-        log(f"  {username} ({token}): page {page * 1000:.1f} ms (cold {page_cold * 1000:.1f}), "
-            f"API {api_s * 1000:.1f} ms (cold {api_cold * 1000:.1f}), "
-            f"selector {selector * 1000:.1f} ms; {rows:,} tally rows in the scope")
-    taken, seconds = redrain(service_ids, close=close)
-    result["drain"] = (taken, seconds)
-    log(f"  drain of {taken:,} changed service cases: {seconds:.1f} s, {taken / seconds:.0f} cases/s")
-    result["tally_rows"] = _lib.sql("SELECT count(*) FROM oversight_tally")[0][0]
-    return result
+        size["clients"][username] = (*clients(username), token)
+        size["rows"][username] = _lib.sql(
+            "SELECT count(*) FROM oversight_tally WHERE scope_type = %s AND scope_id = %s", token.split(":"))[0][0]
+    return size
 
 
 def explain_scope(token: str) -> str:
@@ -359,9 +435,9 @@ def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
 
-def report(info, args, first_drain, levels, check, counts, fill_s, plan, elapsed, selector_only) -> str:
+def report(info, args, levels, check, plan, elapsed) -> str:
     small, large = levels[0], levels[-1]
-    taken, seconds = first_drain
+    counts = large["counts"]
     lines = [
         "# Dashboards benchmark",
         "",
@@ -371,8 +447,8 @@ def report(info, args, first_drain, levels, check, counts, fill_s, plan, elapsed
         "Produced by `bench/dashboards.py`; rerun to refresh.",
         "",
         f"Data: {SERVICE_CASES:,} cases filed through the real service (parties with birth dates and sexes), "
-        f"then {small['level']:,} and {large['level']:,} cases generated in SQL (bench/_generate.py) over the last "
-        "two years in six schools of five regions of both countries ("
+        f"then {small['level']:,} and {large['level']:,} cases generated in SQL (bench/_generate.py), each size in a "
+        "database of its own, over the last two years in six schools of five regions of both countries ("
         + ", ".join(f"{school} {share:.0%}" for school, share, _a, _e in SCHOOLS) + "), each shared with an "
         "agency every 10th or 20th case, two clocks each in every state. "
         "**The summary tables of the generated cases are filled by one set-based SQL statement equivalent to "
@@ -383,14 +459,17 @@ def report(info, args, first_drain, levels, check, counts, fill_s, plan, elapsed
            f"`tally_rebuild()` ({check['rows']:,} rows; the rebuild took {check['seconds']:.1f} s). "
            if check else "Not compared with `tally_rebuild()` in this run (`--verify` to do it). ")
         + f"At {large['level']:,}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + ". "
-        "Generation and SQL fill: " + ", ".join(f"{lvl:,} in {s:.0f} s" for lvl, s in fill_s.items()) + ".",
+        "Generation and SQL fill: " + ", ".join(f"{lvl['level']:,} in {lvl['fill_s']:.0f} s" for lvl in levels) + ".",
         "",
         "## The aggregator's drain rate",
         "",
         "| what | cases | time | cases/s |",
         "|---|---:|---:|---:|",
-        f"| {SERVICE_CASES:,} newly filed cases, empty tables | {taken:,} | {seconds:.1f} s | {taken / seconds:.0f} |",
     ]
+    for level in levels:
+        taken, seconds = level["first_drain"]
+        lines.append(f"| {SERVICE_CASES:,} newly filed cases, empty tables (the {level['level']:,} database, before "
+                     f"its generated cases) | {taken:,} | {seconds:.1f} s | {taken / seconds:.0f} |")
     for level in levels:
         t, s = level["drain"]
         lines.append(f"| the same cases' status changed (one UPDATE), tables at {level['level']:,} generated "
@@ -404,8 +483,12 @@ def report(info, args, first_drain, levels, check, counts, fill_s, plan, elapsed
         f"## The dashboard at {large['level']:,} ÷ at {small['level']:,} (target ≤ {TARGET_MS:.0f} ms at "
         f"{large['level']:,} and ratio ≤ {TARGET_RATIO})",
         "",
-        f"Median of {args.reps} requests (after one warm-up), in-process Django test client (without the test "
-        "environment's instrumentation of template rendering, which copies each template's context), the default "
+        f"Median of {large['pages'][PERSONAS[0][0]]['n']} requests per figure and size, in-process Django test client "
+        "(without the test environment's instrumentation of template rendering, which copies each template's "
+        "context; the API with a token of its own, so each request loads its user), measured side by side: "
+        f"{args.rounds} rounds, each switching this process between the two databases (the order alternating) "
+        "and emptying the cache at each switch, so that other load on the machine for a while weighs on both "
+        "sizes alike. The default "
         "period (the last 12 months). *Page* and *API*: the drawn figures come from the cache, as for every "
         "view until the aggregator next changes a figure (`figures_cache_key`); *cold*: the cache emptied "
         "before each request, as for the first view after such a change. *Selector* is "
@@ -439,24 +522,31 @@ def report(info, args, first_drain, levels, check, counts, fill_s, plan, elapsed
         "```",
         "",
     ]
-    if selector_only:
-        lines.insert(4, "Note: " + selector_only)
     return "\n".join(lines)
+
+
+def size_url(database_url: str, level: int) -> str:
+    """The database of one size: the given one's name with the size, e.g. childsafe_bench_100k."""
+    name = database_url.rstrip("/").rsplit("/", 1)
+    return f"{name[0]}/{name[1]}_{level // 1000}k" if level >= 1000 else f"{name[0]}/{name[1]}_{level}"
 
 
 def main(argv=None) -> int:
     global SERVICE_CASES
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k then 100k cases (a few minutes)")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", _lib.DEFAULT_DATABASE_URL))
-    parser.add_argument("--reps", type=int, default=21, help="requests per figure (median; at least 11)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", _lib.DEFAULT_DATABASE_URL),
+                        help="each size gets a database of its own, named after this one and the size")
+    parser.add_argument("--reps", type=int, default=33, help="requests per figure and size (median; at least 11)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds switching between the sizes' databases")
     parser.add_argument("--levels", help="comma-separated sizes instead of the mode's, e.g. 2000,5000")
     parser.add_argument("--verify", action="store_true", help="compare the SQL fill with tally_rebuild() "
-                                                              "at the first size, whatever its size")
+                                                              "at every size, whatever its size")
     parser.add_argument("--service-cases", type=int, default=SERVICE_CASES)
     parser.add_argument("--results", default=str(Path(__file__).resolve().parent / "results.md"))
     args = parser.parse_args(argv)
     args.reps = max(args.reps, 11)
+    args.rounds = max(args.rounds, 1)
     levels = [10_000, 100_000] if args.quick else [100_000, 1_000_000]
     if args.levels:
         levels = [int(n) for n in args.levels.split(",")]
@@ -464,53 +554,26 @@ def main(argv=None) -> int:
     SERVICE_CASES = args.service_cases
     began = time.perf_counter()
     os.environ["MFA_REQUIRED_ROLES"] = ""
-    _lib.fresh_database(database_url=args.database_url, log=log)
-    from django_otp import devices_for_user
-
-    import _generate
-    from agencies.demo import load_demo
-    from django.contrib.auth import get_user_model
-
+    urls = [size_url(args.database_url, level) for level in levels]
+    _lib.fresh_database(database_url=urls[0], log=log)
     # The test client without setup_test_environment(): no test-only instrumentation of template
     # rendering (it copies every template's context for assertions), as on a real server.
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     info = _lib.machine_info("bench/dashboards.py " + " ".join(sys.argv[1:] if argv is None else argv))
-    load_demo(password=_lib.BENCH_PASSWORD)
-    # The bench signs in with force_login: the demo logins' authenticators would ask for a code.
-    for user in get_user_model().objects.all():
-        for device in devices_for_user(user, confirmed=None):
-            device.delete()
 
-    log(f"Filing {SERVICE_CASES:,} cases through the service ...")
-    service_ids = seed_service_cases(SERVICE_CASES)
-    first_drain = timed_drain()
-    log(f"  aggregator: {first_drain[0]:,} cases in {first_drain[1]:.1f} s, "
-        f"{first_drain[0] / first_drain[1]:.0f} cases/s")
-
-    gen = _generate.Generator()
-    results, have, fill_s, check = [], 0, {}, None
-    for level in levels:
-        log(f"Generating to {level:,} cases ...")
-        generated = fill(gen, have=have, level=level)
-        filled = fill_tallies()
-        _generate.settle()
-        fill_s[level] = generated + filled
-        log(f"  generated in {generated:.0f} s, summary tables filled in SQL in {filled:.0f} s")
-        if check is None and (level <= 20_000 or args.verify):
-            check = verify_against_rebuild()
-        have = level
-        log(f"Measuring at {level:,}")
-        results.append(measure_level(level, args.reps, service_ids, close=len(results) % 2 == 0))
+    sizes = [build_size(level, url, args) for level, url in zip(levels, urls)]
+    log("Measuring the sizes side by side ...")
+    results = measure_side_by_side(sizes, args.reps, args.rounds)
+    _lib.use_database(sizes[-1]["url"])
     plan = explain_scope(results[-1]["pages"]["kz-ombudsman"]["token"])
-    counts = {t: _lib.sql(f"SELECT count(*) FROM {t}")[0][0] for t in
-              ("cases_case", "cases_party", "notifications_deadline", "cases_caseaccess", "oversight_tally")}
-    text = report(info, args, first_drain, results, check, counts, fill_s, plan, time.perf_counter() - began, "")
+    check = next((size["check"] for size in sizes if size["check"]), None)
+    text = report(info, args, results, check, plan, time.perf_counter() - began)
     _lib.write_section(Path(args.results), "# Dashboards benchmark", text)
     log("\n" + text)
     log(f"Written to {args.results}")
-    if check is not None and not check["equal"]:
+    if any(size["check"] is not None and not size["check"]["equal"] for size in sizes):
         return 1
     return 0
 
