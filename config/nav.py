@@ -10,6 +10,8 @@ query a request, shared with the time zone and the dashboards' scopes):
   a seat in a school's commission, or an open invitation to a meeting;
 - "Pupils' reports": a school role that reads them (``tipline.permissions.triage_schools``);
 - "Help directory": any membership (``directory.permissions.reader_jurisdictions``);
+- "Dashboards": a scope of the user's own (``oversight.scopes.user_sees_dashboards``, itself off
+  the memberships);
 - the bell: the unread in-app notices (``notifications.selectors.unread_in_app``).
 
 The seat, the invitation and the bell's count are one more query. tests/test_nav.py checks
@@ -33,6 +35,7 @@ class NavLinks:
     commission: bool = False
     triage: bool = False
     directory: bool = False
+    dashboards: bool = False
     unread: int = 0
 
 
@@ -51,6 +54,7 @@ def nav_links(user) -> NavLinks:
     from cases.intake import AGENCY_INTAKE_ROLES, INTAKE_AGENCY_KINDS
     from commission.models import CompositionMember, Invitation
     from notifications.selectors import unread_in_app
+    from oversight.scopes import user_sees_dashboards
     from tipline.permissions import READ_ROLES
 
     unread = unread_in_app(user).order_by().values("recipient_id").annotate(n=Count("pk")).values("n")
@@ -70,6 +74,7 @@ def nav_links(user) -> NavLinks:
                     or any(role in (StaffRole.HEAD, StaffRole.COMMISSION_SECRETARY) for role in at_school)),
         triage=any(role in READ_ROLES for role in at_school),
         directory=user.is_superuser or bool(memberships_of(user)),
+        dashboards=user_sees_dashboards(user),
         unread=row["unread"],
     )
     user._nav_links = links

@@ -15,6 +15,7 @@ from commission.selectors import commission_schools_for_user
 from config.nav import nav_links
 from directory.permissions import reader_jurisdictions
 from notifications.selectors import unread_count
+from oversight.scopes import user_sees_dashboards
 from tipline.permissions import triage_schools
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ def _per_app(user) -> dict:
                        or Invitation.objects.filter(user=user, revoked_at__isnull=True).exists()),
         "triage": triage_schools(user).exists(),
         "directory": reader_jurisdictions(user).exists(),
+        "dashboards": user_sees_dashboards(user),
         "unread": unread_count(user),
     }
 
@@ -36,7 +38,7 @@ def test_every_demo_login_sees_the_links_its_apps_allow_in_one_query_beside_its_
     get_user_model().objects.create_user("nav-outsider", password="nav-outsider-pass-2026")  # works nowhere
     users = list(get_user_model().objects.order_by("username"))
     assert len(users) > 20
-    seen = {field: set() for field in ("new_report", "commission", "triage", "directory")}
+    seen = {field: set() for field in ("new_report", "commission", "triage", "directory", "dashboards")}
     for user in users:
         expected = _per_app(user)
         user = get_user_model().objects.get(pk=user.pk)  # nothing remembered from the line above
